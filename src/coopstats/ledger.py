@@ -1,0 +1,255 @@
+"""Quarantine ledger: every row a cleaning step rejects or changes, with the reason.
+
+Convention: frames read by :mod:`coopstats.sources` carry the 1-based line of the raw file
+(header = line 1) as their index, named ``line``. A cleaning step splits a frame into the rows
+it keeps and ledger entries for the rows it rejects, and :class:`Cleaned` proves that
+
+    rows_in = rows_kept + rows_rejected
+
+for the step (:meth:`Cleaned.check`). Nothing is repaired silently: a row is either kept as
+read, kept with a ``changed`` entry that records old value and rule, or rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataFileError
+
+__all__ = [
+    "LEDGER_COLUMNS",
+    "Cleaned",
+    "reject_rows",
+    "validate_rows",
+    "chain",
+    "write_ledger",
+    "empty_ledger",
+]
+
+LEDGER_COLUMNS = ["step", "file", "line", "column", "value", "rule", "reason", "action"]
+
+
+def empty_ledger() -> pd.DataFrame:
+    """A ledger frame with no entries and the canonical columns."""
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "line" else "string") for c in LEDGER_COLUMNS})
+
+
+def _entries(
+    lines: Iterable[object],
+    values: Iterable[object],
+    *,
+    step: str,
+    file: str,
+    column: str | None,
+    rule: str,
+    reason: str | Sequence[str],
+    action: str = "rejected",
+) -> pd.DataFrame:
+    lines = list(lines)
+    values = ["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in values]
+    reasons = [reason] * len(lines) if isinstance(reason, str) else list(reason)
+    out = pd.DataFrame(
+        {
+            "step": step,
+            "file": file,
+            "line": pd.array([_as_line(x) for x in lines], dtype="Int64"),
+            "column": column if column is not None else pd.NA,
+            "value": values,
+            "rule": rule,
+            "reason": reasons,
+            "action": action,
+        },
+        columns=LEDGER_COLUMNS,
+    )
+    return out.astype({c: "string" for c in LEDGER_COLUMNS if c != "line"})
+
+
+def _as_line(x: object) -> object:
+    try:
+        return int(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return pd.NA
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """What a cleaning step kept and what it recorded.
+
+    Attributes
+    ----------
+    kept : pandas.DataFrame
+        Rows that passed, indexed by source line.
+    ledger : pandas.DataFrame
+        One row per rejected or changed cell with columns :data:`LEDGER_COLUMNS`. A row
+        rejected by several rules has several entries but counts once.
+    step : str
+        Name of the cleaning step (also the ledger file name).
+    rows_in : int
+        Rows the step received.
+    """
+
+    kept: pd.DataFrame
+    ledger: pd.DataFrame
+    step: str
+    rows_in: int
+
+    @property
+    def rows_rejected(self) -> int:
+        """Distinct source rows with at least one ``rejected`` entry."""
+        rej = self.ledger[self.ledger["action"] == "rejected"]
+        return int(rej.drop_duplicates(["file", "line"]).shape[0])
+
+    @property
+    def rows_kept(self) -> int:
+        """Rows in :attr:`kept`."""
+        return int(len(self.kept))
+
+    def check(self) -> Cleaned:
+        """Raise unless rows_in = rows_kept + rows_rejected; return self for chaining."""
+        if self.rows_in != self.rows_kept + self.rows_rejected:
+            raise DataFileError(
+                f"conservation check failed in step {self.step!r}: {self.rows_in} rows in, "
+                f"{self.rows_kept} kept + {self.rows_rejected} rejected",
+                hint="a cleaning rule dropped rows without a ledger entry; this is a coopstats bug",
+            )
+        return self
+
+    def summary(self) -> pd.DataFrame:
+        """Counts per rule: ``step, rule, action, rows``."""
+        if self.ledger.empty:
+            return pd.DataFrame({"step": [], "rule": [], "action": [], "rows": []})
+        g = self.ledger.groupby(["step", "rule", "action"], dropna=False)["line"].nunique()
+        return g.rename("rows").reset_index()
+
+
+def reject_rows(
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    *,
+    step: str,
+    file: str | Path,
+    rule: str,
+    reason: str | Sequence[str],
+    column: str | None = None,
+) -> Cleaned:
+    """Split ``frame`` into rows kept (``~mask``) and ledger entries for rows where ``mask``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows indexed by source line.
+    mask : pandas.Series of bool
+        True for rows to reject; aligned with ``frame``. Missing values are an error.
+    step, file, rule, reason, column
+        Recorded in each ledger entry; ``reason`` may be one string per rejected row.
+
+    Returns
+    -------
+    Cleaned
+        ``kept`` has the rows of ``frame`` where ``mask`` is False, unchanged.
+    """
+    mask = pd.Series(mask, index=frame.index)
+    if mask.isna().any():
+        raise ValueError(f"rule {rule!r}: the rejection mask has missing values")
+    mask = mask.astype(bool)
+    bad = frame[mask]
+    values = bad[column].tolist() if column is not None and column in bad else [""] * len(bad)
+    ledger = _entries(bad.index, values, step=step, file=str(file), column=column, rule=rule, reason=reason)
+    return Cleaned(frame[~mask], ledger, step, len(frame)).check()
+
+
+def validate_rows(
+    frame: pd.DataFrame,
+    schema,
+    *,
+    step: str,
+    file: str | Path,
+) -> Cleaned:
+    """Validate ``frame`` row by row with a pandera schema; quarantine every failing row.
+
+    Column-level problems (a missing or unexpected column) concern the whole file and raise
+    :class:`~coopstats.errors.DataFileError`; row-level failures (type, range, pattern,
+    duplicate key) reject the row with the failed check as reason. Duplicate keys reject
+    *every* copy: coopstats never keeps the first.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows indexed by source line.
+    schema : pandera.DataFrameSchema
+        Usually from :mod:`coopstats.schemas`.
+
+    Returns
+    -------
+    Cleaned
+        ``kept`` is the validated (and coerced) frame.
+    """
+    import pandera.errors as pae
+
+    try:
+        return Cleaned(schema.validate(frame, lazy=True), empty_ledger(), step, len(frame))
+    except pae.SchemaErrors as exc:
+        fc = exc.failure_cases
+    file = str(file)
+    whole = fc[fc["index"].isna()]
+    frame_level = whole[whole["check"].astype(str).str.contains("column_in_dataframe|column_in_schema|multiple_fields", regex=True)]
+    if not frame_level.empty:
+        first = frame_level.iloc[0]
+        raise DataFileError(
+            f"{len(frame_level)} column problem(s), first: {first['check']}",
+            path=file,
+            line=1,
+            column=str(first["failure_case"]),
+            hint=f"the header must have the columns {list(schema.columns)}",
+        )
+    rows = fc[fc["index"].notna()].copy()
+    if rows.empty:  # e.g. a dtype check on a whole column that failed without row indices
+        first = fc.iloc[0]
+        raise DataFileError(
+            f"check {first['check']} failed", path=file, column=str(first["column"]), value=first["failure_case"]
+        )
+    # a failed coercion reports the row; the cell value is the raw one
+    rows["reason"] = "failed check " + rows["check"].astype(str)
+    ledger = pd.concat(
+        [
+            _entries(
+                [r["index"]],
+                [r["failure_case"]],
+                step=step,
+                file=file,
+                column=None if pd.isna(r["column"]) else str(r["column"]),
+                rule=str(r["check"]),
+                reason=str(r["reason"]),
+            )
+            for _, r in rows.iterrows()
+        ],
+        ignore_index=True,
+    )
+    bad_lines = set(rows["index"].tolist())
+    keep = frame[~frame.index.isin(bad_lines)]
+    kept = schema.validate(keep, lazy=True)
+    return Cleaned(kept, ledger.sort_values(["line", "column"], kind="stable").reset_index(drop=True), step, len(frame)).check()
+
+
+def chain(first: Cleaned, *then: Cleaned) -> Cleaned:
+    """Compose consecutive steps: ``rows_in`` of the first, ``kept`` of the last, all entries."""
+    steps = (first, *then)
+    ledger = pd.concat([s.ledger for s in steps], ignore_index=True)
+    return Cleaned(steps[-1].kept, ledger, first.step, first.rows_in).check()
+
+
+def write_ledger(cleaned: Cleaned, out_dir: str | Path) -> Path:
+    """Write the step's ledger to ``out_dir/<step>.csv`` (deterministic order); return the path.
+
+    An empty ledger is still written (header only), so its absence means the step never ran.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{cleaned.step}.csv"
+    ledger = cleaned.ledger.sort_values(["file", "line", "column", "rule"], kind="stable", na_position="first")
+    ledger.to_csv(path, index=False, lineterminator="\n")
+    return path
