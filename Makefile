@@ -28,7 +28,7 @@ PYTEST_ARGS ?=
 
 ## Show this help
 help:
-	@awk 'BEGIN{FS=":"} /^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/ && doc {printf "  \033[1m%-8s\033[0m %s\n", $$1, doc; doc=""} {if ($$0 !~ /^## /) doc=doc}' $(MAKEFILE_LIST)
+	@awk 'BEGIN{FS=":"} /^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/ && doc {printf "  %-8s %s\n", $$1, doc; doc=""} {if ($$0 !~ /^## /) doc=doc}' $(MAKEFILE_LIST)
 	@echo "  Variables: PYTHON=<interpreter> (use an active conda env), ONLY=<report>, RENDERER=nbconvert|quarto"
 
 ## Create .venv, install coopstats (editable, with dev extra) and the Jupyter kernel `coopstats`
