@@ -28,14 +28,19 @@ __all__ = [
     "chain",
     "write_ledger",
     "empty_ledger",
+    "ledger_entries",
+    "change_entries",
+    "record_changes",
 ]
 
 LEDGER_COLUMNS = ["step", "file", "line", "column", "value", "rule", "reason", "action"]
 
 
 def empty_ledger() -> pd.DataFrame:
-    """A ledger frame with no entries and the canonical columns."""
-    return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "line" else "string") for c in LEDGER_COLUMNS})
+    """Return a ledger frame with no entries and the canonical columns."""
+    return pd.DataFrame(
+        {c: pd.Series(dtype="Int64" if c == "line" else "string") for c in LEDGER_COLUMNS}
+    )
 
 
 def _entries(
@@ -50,7 +55,10 @@ def _entries(
     action: str = "rejected",
 ) -> pd.DataFrame:
     lines = list(lines)
-    values = ["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in values]
+    values = [
+        "" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else str(v)
+        for v in values
+    ]
     reasons = [reason] * len(lines) if isinstance(reason, str) else list(reason)
     out = pd.DataFrame(
         {
@@ -66,6 +74,126 @@ def _entries(
         columns=LEDGER_COLUMNS,
     )
     return out.astype({c: "string" for c in LEDGER_COLUMNS if c != "line"})
+
+
+def ledger_entries(
+    lines: Iterable[object],
+    values: Iterable[object],
+    *,
+    step: str,
+    file: str | Path,
+    column: str | None,
+    rule: str,
+    reason: str | Sequence[str],
+    action: str = "rejected",
+) -> pd.DataFrame:
+    """Build ledger entries (columns :data:`LEDGER_COLUMNS`) for rows identified by ``lines``.
+
+    Parameters
+    ----------
+    lines : iterable
+        1-based source lines (header = line 1); non-integers become ``<NA>``.
+    values : iterable
+        The offending (or, for ``changed``, the original) cell values.
+    step, file, column, rule : str
+        Where and which rule.
+    reason : str or sequence of str
+        One reason for all, or one per entry.
+    action : {"rejected", "changed"}
+        ``rejected`` entries count against conservation; ``changed`` entries document a kept
+        row whose value was rewritten.
+    """
+    if action not in ("rejected", "changed"):
+        raise ValueError(f"action must be 'rejected' or 'changed', not {action!r}")
+    lines = list(lines)
+    reasons = reason if isinstance(reason, str) else list(reason)
+    if not isinstance(reasons, str) and len(reasons) != len(lines):
+        raise ValueError(f"rule {rule!r}: {len(reasons)} reasons for {len(lines)} entries")
+    return _entries(
+        lines,
+        values,
+        step=step,
+        file=str(file),
+        column=column,
+        rule=rule,
+        reason=reasons,
+        action=action,
+    )
+
+
+def change_entries(
+    lines: Iterable[object],
+    old_values: Iterable[object],
+    new_values: Iterable[object],
+    *,
+    step: str,
+    file: str | Path,
+    column: str,
+    rule: str,
+    reason: str | Sequence[str],
+) -> pd.DataFrame:
+    """Build ledger entries with ``action="changed"`` for values rewritten in kept rows.
+
+    ``value`` is the original cell and the reason ends with ``"'old' -> 'new'"``, so the
+    ledger alone shows what was rewritten into what.
+    """
+    lines, old_values, new_values = list(lines), list(old_values), list(new_values)
+    reasons = [reason] * len(lines) if isinstance(reason, str) else list(reason)
+    text = [
+        f"{r}: {o!r} -> {str(n)!r}" for r, o, n in zip(reasons, old_values, new_values, strict=True)
+    ]
+    return ledger_entries(
+        lines,
+        old_values,
+        step=step,
+        file=file,
+        column=column,
+        rule=rule,
+        reason=text,
+        action="changed",
+    )
+
+
+def record_changes(
+    frame: pd.DataFrame,
+    column: str,
+    new_values: pd.Series,
+    *,
+    step: str,
+    file: str | Path,
+    rule: str,
+    reason: str | Sequence[str],
+) -> Cleaned:
+    """Replace ``frame[column]`` by ``new_values``; record a ``changed`` entry per differing cell.
+
+    Missing values in ``new_values`` are an error (a change never deletes data; reject the
+    row with :func:`reject_rows` instead). All rows are kept.
+    """
+    new_values = pd.Series(new_values, index=frame.index)
+    if new_values.isna().any():
+        raise ValueError(
+            f"rule {rule!r}: new values contain missing values; reject those rows instead"
+        )
+    old = frame[column]
+    differs = ~(old.astype("string") == new_values.astype("string")).fillna(False).astype(bool)
+    reasons = (
+        reason
+        if isinstance(reason, str)
+        else pd.Series(list(reason), index=frame.index)[differs].tolist()
+    )
+    ledger = change_entries(
+        frame.index[differs.to_numpy()],
+        old[differs],
+        new_values[differs],
+        step=step,
+        file=file,
+        column=column,
+        rule=rule,
+        reason=reasons,
+    )
+    kept = frame.copy()
+    kept[column] = new_values
+    return Cleaned(kept, ledger, step, len(frame)).check()
 
 
 def _as_line(x: object) -> object:
@@ -119,7 +247,7 @@ class Cleaned:
         return self
 
     def summary(self) -> pd.DataFrame:
-        """Counts per rule: ``step, rule, action, rows``."""
+        """Count rows per rule: ``step, rule, action, rows``."""
         if self.ledger.empty:
             return pd.DataFrame({"step": [], "rule": [], "action": [], "rows": []})
         g = self.ledger.groupby(["step", "rule", "action"], dropna=False)["line"].nunique()
@@ -158,7 +286,9 @@ def reject_rows(
     mask = mask.astype(bool)
     bad = frame[mask]
     values = bad[column].tolist() if column is not None and column in bad else [""] * len(bad)
-    ledger = _entries(bad.index, values, step=step, file=str(file), column=column, rule=rule, reason=reason)
+    ledger = _entries(
+        bad.index, values, step=step, file=str(file), column=column, rule=rule, reason=reason
+    )
     return Cleaned(frame[~mask], ledger, step, len(frame)).check()
 
 
@@ -190,13 +320,34 @@ def validate_rows(
     """
     import pandera.errors as pae
 
-    try:
-        return Cleaned(schema.validate(frame, lazy=True), empty_ledger(), step, len(frame))
-    except pae.SchemaErrors as exc:
-        fc = exc.failure_cases
     file = str(file)
+    ledgers = []
+    remaining = frame
+    # pandera skips value checks on a column whose coercion failed, so a second pass can find
+    # new failures among the remaining rows: repeat until the rest validates (each pass removes
+    # at least one row, so this ends).
+    for _ in range(len(frame) + 1):
+        try:
+            kept = schema.validate(remaining, lazy=True)
+            break
+        except pae.SchemaErrors as exc:
+            fc = exc.failure_cases
+        rows = _failure_rows(fc, schema, file)
+        ledgers.append(_failure_entries(rows, step=step, file=file))
+        remaining = remaining[~remaining.index.isin(set(rows["index"].tolist()))]
+    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else empty_ledger()
+    ledger = ledger.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
+    return Cleaned(kept, ledger, step, len(frame)).check()
+
+
+def _failure_rows(fc: pd.DataFrame, schema, file: str) -> pd.DataFrame:
+    """Row-level failure cases of a pandera SchemaErrors; frame-level problems raise."""
     whole = fc[fc["index"].isna()]
-    frame_level = whole[whole["check"].astype(str).str.contains("column_in_dataframe|column_in_schema|multiple_fields", regex=True)]
+    frame_level = whole[
+        whole["check"]
+        .astype(str)
+        .str.contains("column_in_dataframe|column_in_schema|multiple_fields", regex=True)
+    ]
     if not frame_level.empty:
         first = frame_level.iloc[0]
         raise DataFileError(
@@ -210,29 +361,64 @@ def validate_rows(
     if rows.empty:  # e.g. a dtype check on a whole column that failed without row indices
         first = fc.iloc[0]
         raise DataFileError(
-            f"check {first['check']} failed", path=file, column=str(first["column"]), value=first["failure_case"]
+            f"check {first['check']} failed",
+            path=file,
+            column=str(first["column"]),
+            value=first["failure_case"],
+            hint="the column as a whole has the wrong type; coerce right after reading raw text",
         )
-    # a failed coercion reports the row; the cell value is the raw one
-    rows["reason"] = "failed check " + rows["check"].astype(str)
-    ledger = pd.concat(
-        [
+    return rows
+
+
+def _reason(check: str) -> str:
+    if check.startswith("coerce_dtype"):
+        return f"wrong type: cannot convert to {check[len('coerce_dtype') :].strip('()')}"
+    if check.startswith("dtype"):
+        return f"wrong type: expected {check[len('dtype') :].strip('()')}"
+    if check in ("field_uniqueness", "multiple_fields_uniqueness", "unique"):
+        return "duplicate key: every copy is rejected (none is kept)"
+    if check == "not_nullable":
+        return "missing value in a required column"
+    return f"failed check {check}"
+
+
+def _failure_entries(rows: pd.DataFrame, *, step: str, file: str) -> pd.DataFrame:
+    """Vectorised ledger entries for pandera failure cases (one per failing cell)."""
+    rows = rows.assign(check=rows["check"].astype(str), column=rows["column"].astype(object))
+    parts = []
+    dup = rows["check"] == "multiple_fields_uniqueness"
+    if dup.any():  # one entry per duplicated row, naming the whole key and its values
+        d = rows[dup]
+        cols = sorted(d["column"].astype(str).unique())
+        keyed = d.assign(column=d["column"].astype(str)).pivot_table(
+            index="index", columns="column", values="failure_case", aggfunc="first"
+        )[cols]
+        values = keyed.astype(str).agg("|".join, axis=1)
+        parts.append(
             _entries(
-                [r["index"]],
-                [r["failure_case"]],
+                keyed.index.tolist(),
+                values.tolist(),
                 step=step,
                 file=file,
-                column=None if pd.isna(r["column"]) else str(r["column"]),
-                rule=str(r["check"]),
-                reason=str(r["reason"]),
+                column="|".join(cols),
+                rule="multiple_fields_uniqueness",
+                reason=_reason("multiple_fields_uniqueness"),
             )
-            for _, r in rows.iterrows()
-        ],
-        ignore_index=True,
-    )
-    bad_lines = set(rows["index"].tolist())
-    keep = frame[~frame.index.isin(bad_lines)]
-    kept = schema.validate(keep, lazy=True)
-    return Cleaned(kept, ledger.sort_values(["line", "column"], kind="stable").reset_index(drop=True), step, len(frame)).check()
+        )
+        rows = rows[~dup]
+    for (col, check), grp in rows.groupby(["column", "check"], dropna=False, sort=True):
+        parts.append(
+            _entries(
+                grp["index"].tolist(),
+                grp["failure_case"].tolist(),
+                step=step,
+                file=file,
+                column=None if pd.isna(col) else str(col),
+                rule=check,
+                reason=_reason(check),
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def chain(first: Cleaned, *then: Cleaned) -> Cleaned:
@@ -250,6 +436,8 @@ def write_ledger(cleaned: Cleaned, out_dir: str | Path) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{cleaned.step}.csv"
-    ledger = cleaned.ledger.sort_values(["file", "line", "column", "rule"], kind="stable", na_position="first")
+    ledger = cleaned.ledger.sort_values(
+        ["file", "line", "column", "rule"], kind="stable", na_position="first"
+    )
     ledger.to_csv(path, index=False, lineterminator="\n")
     return path

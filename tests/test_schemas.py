@@ -1,0 +1,136 @@
+"""coopstats.schemas: pandera schemas of the canonical frames, from the registry (issue 3)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.errors as pae
+import pytest
+
+from coopstats import hs, schemas
+from coopstats.columns import COLUMNS
+from coopstats.errors import InvalidParameterError
+
+TRADE_ROW = {
+    "year": 2024,
+    "exporter_iso3": "BLR",
+    "importer_iso3": "RUS",
+    "hs6_code": "854231",
+    "hs_revision": "HS17",
+    "value_usd": 1.5e6,
+    "quantity_t": 0.2,
+    "flow_basis": "reconciled",
+    "dataset": "BACI_HS17_V202201",
+}
+
+
+def _trade(**changes) -> pd.DataFrame:
+    frame = pd.DataFrame([{**TRADE_ROW, **changes}])
+    return frame.astype({c: "string" for c in frame.columns if COLUMNS[c].dtype == "string"})
+
+
+@pytest.mark.parametrize("name", sorted(schemas.SCHEMAS))
+def test_every_schema_column_comes_from_the_registry(name):
+    sch = schemas.schema(name)
+    assert set(sch.columns) <= set(COLUMNS)
+    for col, spec in sch.columns.items():
+        assert spec.nullable == COLUMNS[col].nullable, col
+    assert sch.strict is True
+
+
+def test_trade_schema_accepts_a_canonical_row():
+    out = schemas.trade_schema().validate(_trade())
+    assert out.shape == (1, len(schemas.TRADE))
+
+
+@pytest.mark.parametrize(
+    ("change", "column"),
+    [
+        ({"exporter_iso3": "Belarus"}, "exporter_iso3"),
+        ({"hs6_code": "85423"}, "hs6_code"),
+        ({"value_usd": -1.0}, "value_usd"),
+        ({"quantity_t": -0.1}, "quantity_t"),
+        ({"flow_basis": "estimated"}, "flow_basis"),
+        ({"hs_revision": "HS2017"}, "hs_revision"),
+        ({"year": 1900}, "year"),
+    ],
+)
+def test_trade_schema_rejects_values_outside_the_registry_checks(change, column):
+    with pytest.raises(pae.SchemaErrors) as info:
+        schemas.trade_schema().validate(_trade(**change), lazy=True)
+    assert column in set(info.value.failure_cases["column"].astype(str))
+
+
+def test_trade_schema_is_strict_and_reports_every_duplicate():
+    with pytest.raises(pae.SchemaErrors):
+        schemas.trade_schema().validate(_trade().assign(extra=1), lazy=True)
+    dup = pd.concat([_trade(), _trade(value_usd=2.0)], ignore_index=True)
+    with pytest.raises(pae.SchemaErrors) as info:
+        schemas.trade_schema().validate(dup, lazy=True)
+    assert set(info.value.failure_cases["index"].dropna().astype(int)) == {0, 1}
+
+
+def test_trade_schema_coerces_raw_text_only_when_asked():
+    raw = pd.DataFrame([{k: str(v) for k, v in TRADE_ROW.items()}])
+    out = schemas.trade_schema(coerce=True).validate(raw)
+    assert out["year"].dtype == "int64" and out["value_usd"].dtype == "float64"
+    with pytest.raises(pae.SchemaErrors):
+        schemas.trade_schema().validate(raw, lazy=True)
+
+
+def test_indicators_facts_events_figures_schemas_validate_small_frames():
+    ind = pd.DataFrame(
+        {
+            "year": [2020],
+            "country_iso3": ["KAZ"],
+            "indicator": ["SP.POP.TOTL"],
+            "value": [18.75e6],
+            "unit": ["persons"],
+            "dataset": ["WDI"],
+        }
+    )
+    ind = ind.astype(
+        {"country_iso3": "string", "indicator": "string", "unit": "string", "dataset": "string"}
+    )
+    schemas.indicators_schema().validate(ind)
+    ev = pd.DataFrame(
+        {
+            "event_id": ["seed1"],
+            "event_date": ["2025-11-11"],
+            "countries": [["BLR", "RUS"]],
+            "blocs": [["UNION_STATE"]],
+            "sectors": [["microelectronics"]],
+            "organizations": [[]],
+            "source": ["seed1.txt"],
+        }
+    ).astype({"event_id": "string", "event_date": "string", "source": "string"})
+    schemas.events_schema().validate(ev)
+    with pytest.raises(pae.SchemaErrors):
+        schemas.events_schema().validate(
+            ev.assign(event_date=pd.array(["11.11.2025"], dtype="string")), lazy=True
+        )
+    fig = pd.DataFrame(
+        {
+            "event_id": ["seed1"],
+            "value": [127.5],
+            "unit": ["percent"],
+            "what": ["growth"],
+            "period": ["2024"],
+        }
+    ).astype({"event_id": "string", "unit": "string", "what": "string", "period": "string"})
+    schemas.figures_schema().validate(fig)
+    facts = schemas.facts_schema()
+    assert list(facts.columns) == schemas.FACTS and facts.unique == ["fact_id"]
+
+
+def test_sector_map_schema_accepts_the_shipped_sector_map():
+    schemas.sector_map_schema().validate(hs.sector_map().astype("string"))
+
+
+def test_exports_schema_key_is_year_exporter_product():
+    sch = schemas.exports_schema()
+    assert sch.unique == ["year", "exporter_iso3", "hs6_code"]
+
+
+def test_schema_lookup_rejects_unknown_names():
+    with pytest.raises(InvalidParameterError, match="'trades'.*trade"):
+        schemas.schema("trades")
