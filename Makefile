@@ -22,6 +22,8 @@ endif
 # reports to build (all definitions by default), e.g. `make report ONLY=eaeu_overview`
 ONLY ?=
 RENDERER ?= nbconvert
+# `make data PIN=1`: trust-on-first-use for registry entries with no pinned SHA-256 (recorded in data/raw/downloads.lock.json)
+PIN ?=
 PYTEST_ARGS ?=
 
 .PHONY: help setup report test data lab lint clean
@@ -56,7 +58,7 @@ test: $(SETUP_STAMP)
 
 ## Download the real upstream data (BACI, ...) into data/raw/downloads/ and ingest it (needs network)
 data: $(SETUP_STAMP)
-	$(PY) -m coopstats data fetch --root .
+	$(PY) -m coopstats data fetch --root . $(if $(PIN),--pin)
 	$(PY) -m coopstats data build --root .
 
 ## Open JupyterLab on notebooks/ with the coopstats kernel

@@ -18,6 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     fetch = dsub.add_parser("fetch", help="download registered upstream files (needs network)")
     fetch.add_argument("--root", default=None, help="project root (default: found from the current directory)")
     fetch.add_argument("--only", action="append", default=None, help="registry entry to fetch (repeatable)")
+    fetch.add_argument(
+        "--pin", action="store_true",
+        help="trust files without a pinned SHA-256 on first use; record the hash in data/raw/downloads.lock.json",
+    )
     fetch.set_defaults(func=_data_fetch)
     build = dsub.add_parser("build", help="rebuild data/processed from data/raw (deterministic)")
     build.add_argument("--root", default=None, help="project root (default: found from the current directory)")
