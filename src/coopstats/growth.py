@@ -1,0 +1,1260 @@
+"""Growth of trade values and cited figures: rates, indices, trends, breaks, contributions.
+
+Where to start
+--------------
+Every function takes a tidy long frame with a ``year`` column and one value column
+(``value_usd`` for trade frames, ``value`` for facts series) and returns a new frame.
+Values are summed within ``by`` keys + ``year`` first, so a raw trade frame can be passed
+directly (e.g. ``by=("exporter_iso3", "importer_iso3")`` for bilateral growth).
+
+============================  =====================================================
+function                      question it answers
+============================  =====================================================
+:func:`growth_rates`          year-on-year growth, ``100 (v_t / v_{t-1} - 1)``
+:func:`period_growth`         growth and CAGR between two years
+:func:`cagr`                  compound annual growth rate of two numbers
+:func:`index_numbers`         values as an index, base year = 100
+:func:`log_linear_trend`      trend growth from ``ln v = a + b t`` with HAC errors
+:func:`break_test`            interrupted time series + Chow test at a break year
+:func:`contributions`         contributions (percentage points) to growth by partner/sector
+:func:`to_real`               nominal -> constant prices with a deflator frame
+:func:`facts_growth`          growth of a cited-facts series, one trade basis only
+:func:`newey_west_maxlags`    default HAC lag length for n annual observations
+============================  =====================================================
+
+Strictness
+----------
+Inputs are never repaired: missing values raise, a frame that mixes datasets, flow
+bases, units, currencies, price bases or trade bases (goods vs goods and services) raises
+(:class:`~coopstats.errors.InvalidParameterError` naming the column and the values found),
+and growth that is mathematically undefined (previous year absent or zero) is ``NaN``.
+
+References
+----------
+OECD (2001), *Measuring Productivity*, annex on growth rates and contributions;
+Newey & West (1987) for HAC standard errors; Chow (1960) for the break test;
+Wagner, Soumerai, Zhang & Ross-Degnan (2002) for segmented (interrupted) time series.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import InvalidParameterError
+
+__all__ = [
+    "growth_rates",
+    "period_growth",
+    "cagr",
+    "index_numbers",
+    "log_linear_trend",
+    "BreakResult",
+    "break_test",
+    "contributions",
+    "to_real",
+    "facts_growth",
+    "TRADE_BASES",
+    "newey_west_maxlags",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Bases a trade figure can be stated on; a series uses exactly one.
+TRADE_BASES = ("goods", "goods_and_services")
+
+#: Columns that qualify what a value means; a single series must hold one value of each.
+_BASIS_COLUMNS = ("dataset", "flow_basis", "unit", "currency", "price_basis", "trade_basis")
+
+
+# ---------------------------------------------------------------------------------------
+# shared validation helpers (also used by coopstats.localization and coopstats.priority)
+# ---------------------------------------------------------------------------------------
+
+
+def _as_tuple(by: str | Sequence[str] | None) -> tuple[str, ...]:
+    if by is None:
+        return ()
+    if isinstance(by, str):
+        return (by,)
+    return tuple(by)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Iterable[str], *, name: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidParameterError(name, type(frame).__name__, "a pandas DataFrame")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InvalidParameterError(
+            name,
+            f"columns {list(frame.columns)}",
+            f"a frame with columns {list(columns)}",
+            why=f"missing column(s) {missing}",
+        )
+
+
+def _require_no_nan(frame: pd.DataFrame, columns: Iterable[str], *, name: str) -> None:
+    for c in columns:
+        bad = frame[c].isna()
+        if bad.any():
+            rows = list(frame.index[bad][:10])
+            raise InvalidParameterError(
+                name,
+                f"{int(bad.sum())} missing value(s) in column {c!r} at index {rows}",
+                "complete values",
+                why="coopstats does not fill missing values; drop or fix these rows explicitly",
+            )
+
+
+def _require_nonnegative(frame: pd.DataFrame, column: str, *, name: str) -> None:
+    bad = frame[column] < 0
+    if bad.any():
+        rows = list(frame.index[bad][:10])
+        raise InvalidParameterError(
+            name,
+            f"negative {column!r} at index {rows}",
+            f"{column} >= 0",
+        )
+
+
+def _require_unique(frame: pd.DataFrame, key: Sequence[str], *, name: str) -> None:
+    dup = frame.duplicated(list(key), keep=False)
+    if dup.any():
+        shown = frame.loc[dup, list(key)].head(10).to_dict("records")
+        raise InvalidParameterError(
+            name,
+            f"{int(dup.sum())} rows with a duplicated key {list(key)}, e.g. {shown}",
+            f"one row per {list(key)}",
+            why="duplicates are never resolved by keeping one of them",
+        )
+
+
+def _require_single_basis(
+    frame: pd.DataFrame, *, name: str, columns: Sequence[str] = _BASIS_COLUMNS
+) -> None:
+    """Refuse frames that mix datasets, units, currencies or trade bases in one series."""
+    for c in columns:
+        if c in frame.columns:
+            values = frame[c].dropna().unique()
+            if len(values) > 1 or (len(values) == 1 and frame[c].isna().any()):
+                found = sorted(map(str, values)) + (["<missing>"] if frame[c].isna().any() else [])
+                raise InvalidParameterError(
+                    name,
+                    f"column {c!r} mixes {found}",
+                    f"a single value of {c!r}",
+                    why="values stated on different bases are never added or compared silently; "
+                    "filter the frame to one basis first",
+                )
+
+
+def _validate_literal(name: str, value: object, allowed: Sequence[object]) -> None:
+    if value not in allowed:
+        raise InvalidParameterError(name, value, list(allowed))
+
+
+def _validate_year(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InvalidParameterError(name, value, "an integer year")
+    return int(value)
+
+
+def _annual(
+    frame: pd.DataFrame, *, value_col: str, by: tuple[str, ...], year_col: str, name: str
+) -> pd.DataFrame:
+    """Validate and sum ``value_col`` within ``by`` + ``year`` (sorted, deterministic)."""
+    _require_columns(frame, (*by, year_col, value_col), name=name)
+    _require_no_nan(frame, (*by, year_col, value_col), name=name)
+    _require_single_basis(frame, name=name)
+    if frame.empty:
+        raise InvalidParameterError(name, "an empty frame", "a frame with at least one row")
+    out = frame.groupby([*by, year_col], sort=True, observed=True)[value_col].sum().reset_index()
+    out[year_col] = out[year_col].astype("int64")
+    return out
+
+
+def _sector_pairs(sector_map: pd.DataFrame, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Validate a sector map and return its distinct ``hs6_code, sector`` pairs.
+
+    A map mixing HS revisions or taxonomies (e.g. the full :func:`coopstats.hs.sector_table`)
+    is refused, and so is a map whose revision differs from the trade frame's.
+    """
+    _require_columns(sector_map, ("hs6_code", "sector"), name="sector_map")
+    _require_no_nan(sector_map, ("hs6_code", "sector"), name="sector_map")
+    for c in ("hs_revision", "taxonomy"):
+        if c in sector_map.columns and sector_map[c].nunique(dropna=False) > 1:
+            raise InvalidParameterError(
+                "sector_map",
+                f"column {c!r} mixes {sorted(map(str, sector_map[c].unique()))}",
+                f"one {c}, e.g. coopstats.hs.sector_map(revision='HS17', taxonomy='coopstats')",
+            )
+    if (
+        frame is not None
+        and "hs_revision" in frame.columns
+        and "hs_revision" in sector_map.columns
+        and len(sector_map)
+    ):
+        have = sorted(map(str, frame["hs_revision"].dropna().unique()))
+        want = sorted(map(str, sector_map["hs_revision"].unique()))
+        if have and have != want:
+            raise InvalidParameterError(
+                "sector_map",
+                f"hs_revision {want}",
+                f"the trade frame's revision {have}",
+                why="codes of different HS revisions do not match one to one; "
+                "convert with coopstats.hs.concordance() first",
+            )
+    return sector_map[["hs6_code", "sector"]].drop_duplicates()
+
+
+# ---------------------------------------------------------------------------------------
+# growth rates
+# ---------------------------------------------------------------------------------------
+
+
+def growth_rates(
+    frame: pd.DataFrame,
+    *,
+    value_col: str = "value_usd",
+    by: str | Sequence[str] | None = None,
+    year_col: str = "year",
+) -> pd.DataFrame:
+    r"""Year-on-year growth of annual totals.
+
+    .. math:: g_t = 100 \left( \frac{v_t}{v_{t-1}} - 1 \right)
+
+    where :math:`v_t` is the sum of ``value_col`` over the rows of year *t* (within each
+    ``by`` group). :math:`g_t` is ``NaN`` when year *t-1* is absent from the group (gaps are
+    not bridged) or :math:`v_{t-1} = 0`.
+
+    Parameters
+    ----------
+    frame
+        Tidy frame with ``year_col``, ``value_col`` and the ``by`` columns, e.g. the canonical
+        trade frame or a facts series.
+    value_col
+        Column to sum (``value_usd`` for trade, ``value`` for facts).
+    by
+        Grouping columns, e.g. ``("exporter_iso3", "importer_iso3")``; ``None`` for one total.
+    year_col
+        Name of the year column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``by`` group and year: the ``by`` columns, ``year``, ``value_col``
+        (annual total), ``value_prev`` (total of year *t-1*, ``NaN`` if absent),
+        ``growth_pct`` (percent).
+
+    Raises
+    ------
+    InvalidParameterError
+        Missing columns or values, or a frame mixing datasets/units/bases.
+
+    References
+    ----------
+    OECD Glossary of Statistical Terms, "growth rate".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2022, 2023], "value_usd": [100.0, 125.0]})
+    >>> growth_rates(f)["growth_pct"].tolist()
+    [nan, 25.0]
+    """
+    keys = _as_tuple(by)
+    out = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
+    prev = out[[*keys, year_col, value_col]].copy()
+    prev[year_col] = prev[year_col] + 1
+    prev = prev.rename(columns={value_col: "value_prev"})
+    out = out.merge(prev, on=[*keys, year_col], how="left", validate="one_to_one")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = 100.0 * (out[value_col] / out["value_prev"] - 1.0)
+    out["growth_pct"] = g.where(out["value_prev"] != 0)
+    return out.sort_values([*keys, year_col], kind="mergesort").reset_index(drop=True)
+
+
+def cagr(start_value: float, end_value: float, years: float) -> float:
+    r"""Compound annual growth rate in percent.
+
+    .. math:: \mathrm{CAGR} = 100 \left( (v_{end} / v_{start})^{1/n} - 1 \right)
+
+    Parameters
+    ----------
+    start_value, end_value
+        Values at the start and the end of the period (same unit, > 0 at the start).
+    years
+        Length of the period in years, :math:`n > 0` (2015 -> 2024 is 9).
+
+    Returns
+    -------
+    float
+        CAGR in percent; ``NaN`` when ``start_value`` is 0 or the ratio is negative.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``years`` not positive.
+
+    References
+    ----------
+    OECD Glossary of Statistical Terms, "compound annual growth rate".
+
+    Examples
+    --------
+    >>> round(cagr(100.0, 121.0, 2), 10)
+    10.0
+    """
+    if not (isinstance(years, (int, float, np.integer, np.floating)) and years > 0):
+        raise InvalidParameterError("years", years, "a number of years > 0")
+    if start_value == 0 or end_value / start_value < 0:
+        return math.nan
+    return 100.0 * ((end_value / start_value) ** (1.0 / years) - 1.0)
+
+
+def period_growth(
+    frame: pd.DataFrame,
+    *,
+    start: int,
+    end: int,
+    value_col: str = "value_usd",
+    by: str | Sequence[str] | None = None,
+    year_col: str = "year",
+) -> pd.DataFrame:
+    r"""Growth and compound annual growth between two years.
+
+    .. math::
+
+        G = 100 \left(\frac{v_{end}}{v_{start}} - 1\right), \qquad
+        \mathrm{CAGR} = 100 \left( \left(\frac{v_{end}}{v_{start}}\right)^{1/(end-start)} - 1
+        \right)
+
+    Parameters
+    ----------
+    frame
+        Tidy frame with ``year_col``, ``value_col`` and the ``by`` columns.
+    start, end
+        First and last year, ``start < end``; both must be present in the frame.
+    value_col, by, year_col
+        As in :func:`growth_rates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``by`` group: the ``by`` columns, ``start_year``, ``end_year``,
+        ``value_start``, ``value_end``, ``growth_pct``, ``cagr_pct``. A group absent in
+        one of the two years has ``NaN`` for that value and for the growth.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``start >= end`` (an empty period) or a year with no data at all.
+
+    References
+    ----------
+    OECD Glossary of Statistical Terms, "compound annual growth rate".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2020, 2021, 2022], "value_usd": [100.0, 150.0, 121.0]})
+    >>> period_growth(f, start=2020, end=2022)[["growth_pct", "cagr_pct"]].round(6).values.tolist()
+    [[21.0, 10.0]]
+    """
+    start = _validate_year("start", start)
+    end = _validate_year("end", end)
+    if start >= end:
+        raise InvalidParameterError(
+            "end", end, f"a year after start={start}", why="the period is empty"
+        )
+    keys = _as_tuple(by)
+    annual = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
+    years = sorted(annual[year_col].unique())
+    for pname, y in (("start", start), ("end", end)):
+        if y not in years:
+            raise InvalidParameterError(pname, y, f"a year with data: {years}")
+    # one column per year; a group without a row in start or end year gets NaN there
+    key_frame = annual[list(keys)].drop_duplicates() if keys else pd.DataFrame(index=[0])
+    out = key_frame.reset_index(drop=True)
+    for y, name in ((start, "value_start"), (end, "value_end")):
+        vals = annual[annual[year_col] == y][[*keys, value_col]].rename(columns={value_col: name})
+        if keys:
+            out = out.merge(vals, on=list(keys), how="left", validate="one_to_one")
+        else:
+            out[name] = vals[name].to_numpy()
+    out.columns.name = None
+    out.insert(len(keys), "start_year", start)
+    out.insert(len(keys) + 1, "end_year", end)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = out["value_end"] / out["value_start"]
+    ratio = ratio.where(out["value_start"] != 0)
+    out["growth_pct"] = 100.0 * (ratio - 1.0)
+    out["cagr_pct"] = 100.0 * (ratio.where(ratio >= 0) ** (1.0 / (end - start)) - 1.0)
+    return out.sort_values(list(keys), kind="mergesort").reset_index(drop=True) if keys else out
+
+
+def index_numbers(
+    frame: pd.DataFrame,
+    *,
+    base_year: int,
+    value_col: str = "value_usd",
+    by: str | Sequence[str] | None = None,
+    year_col: str = "year",
+) -> pd.DataFrame:
+    r"""Annual totals as an index with the base year = 100.
+
+    .. math:: I_t = 100 \, v_t / v_{base}
+
+    Parameters
+    ----------
+    frame
+        Tidy frame with ``year_col``, ``value_col`` and the ``by`` columns.
+    base_year
+        Year whose value is 100; must have data.
+    value_col, by, year_col
+        As in :func:`growth_rates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, ``year``, ``value_col``, ``base_year``, ``index_value``
+        (base = 100; ``NaN`` for groups with no or zero value in the base year).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``base_year`` without data.
+
+    References
+    ----------
+    OECD Glossary of Statistical Terms, "index number".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2020, 2021], "value_usd": [80.0, 100.0]})
+    >>> index_numbers(f, base_year=2021)["index_value"].tolist()
+    [80.0, 100.0]
+    """
+    base_year = _validate_year("base_year", base_year)
+    keys = _as_tuple(by)
+    out = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
+    years = sorted(out[year_col].unique())
+    if base_year not in years:
+        raise InvalidParameterError("base_year", base_year, f"a year with data: {years}")
+    base = out[out[year_col] == base_year][[*keys, value_col]].rename(columns={value_col: "_base"})
+    out = (
+        out.merge(base, on=list(keys), how="left")
+        if keys
+        else out.assign(_base=base["_base"].iloc[0])
+    )
+    out["base_year"] = base_year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["index_value"] = (100.0 * out[value_col] / out["_base"]).where(out["_base"] != 0)
+    return (
+        out.drop(columns="_base")
+        .sort_values([*keys, year_col], kind="mergesort")
+        .reset_index(drop=True)
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# trends and breaks (statsmodels)
+# ---------------------------------------------------------------------------------------
+
+
+def newey_west_maxlags(n_obs: int) -> int:
+    r"""Newey–West (1994) rule-of-thumb lag length ``floor(4 (n/100)^(2/9))``.
+
+    Parameters
+    ----------
+    n_obs
+        Number of observations (> 0).
+
+    Returns
+    -------
+    int
+        Lag truncation for the Bartlett kernel; 2 for 10 annual observations.
+
+    References
+    ----------
+    Newey, W. K., & West, K. D. (1994). Automatic lag selection in covariance matrix
+    estimation. *Review of Economic Studies*, 61(4), 631–653.
+
+    Examples
+    --------
+    >>> newey_west_maxlags(10)
+    2
+    """
+    if n_obs <= 0:
+        raise InvalidParameterError("n_obs", n_obs, "a positive number of observations")
+    return int(math.floor(4.0 * (n_obs / 100.0) ** (2.0 / 9.0)))
+
+
+def _hac_kwds(maxlags: int | None, n: int) -> dict:
+    lags = newey_west_maxlags(n) if maxlags is None else maxlags
+    if isinstance(lags, bool) or not isinstance(lags, (int, np.integer)) or lags < 0:
+        raise InvalidParameterError("hac_maxlags", maxlags, "None or an integer >= 0")
+    return {"maxlags": int(lags), "use_correction": True}
+
+
+def log_linear_trend(
+    frame: pd.DataFrame,
+    *,
+    value_col: str = "value_usd",
+    by: str | Sequence[str] | None = None,
+    year_col: str = "year",
+    hac_maxlags: int | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    r"""Trend growth from a log-linear regression with HAC (Newey–West) standard errors.
+
+    .. math:: \ln v_t = a + b\,(t - \bar t) + \varepsilon_t, \qquad
+              g^{trend} = 100\,(e^{b} - 1)
+
+    estimated by OLS (statsmodels) with a Bartlett-kernel HAC covariance
+    (``cov_type="HAC"``, small-sample correction on). The confidence interval for
+    :math:`g^{trend}` is the transformed interval of *b*.
+
+    Parameters
+    ----------
+    frame
+        Tidy frame with ``year_col``, ``value_col`` (> 0) and the ``by`` columns.
+    value_col, by, year_col
+        As in :func:`growth_rates`.
+    hac_maxlags
+        Bartlett lag truncation; ``None`` uses :func:`newey_west_maxlags` of the group size.
+    alpha
+        Significance level of the confidence interval, ``0 < alpha < 1``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``by`` group: the ``by`` columns, ``start_year``, ``end_year``, ``n_obs``,
+        ``slope`` (*b*, log points per year), ``std_error`` (HAC s.e. of *b*), ``p_value``,
+        ``trend_growth_pct``, ``ci_low_pct``, ``ci_high_pct``, ``hac_maxlags``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Non-positive values, fewer than 3 years in a group, bad ``alpha``/``hac_maxlags``.
+
+    References
+    ----------
+    Newey, W. K., & West, K. D. (1987). A simple, positive semi-definite, heteroskedasticity
+    and autocorrelation consistent covariance matrix. *Econometrica*, 55(3), 703–708.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2020, 2021, 2022, 2023], "value_usd": [100, 110, 121, 133.1]})
+    >>> round(float(log_linear_trend(f)["trend_growth_pct"].iloc[0]), 8)
+    10.0
+    """
+    import statsmodels.api as sm
+
+    if not (0 < alpha < 1):
+        raise InvalidParameterError("alpha", alpha, "0 < alpha < 1")
+    keys = _as_tuple(by)
+    annual = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
+    if (annual[value_col] <= 0).any():
+        bad = annual.loc[annual[value_col] <= 0, [*keys, year_col]].head(5).to_dict("records")
+        raise InvalidParameterError(
+            "frame",
+            f"non-positive {value_col} in {bad}",
+            f"{value_col} > 0",
+            why="a log-linear trend needs positive values",
+        )
+    rows = []
+    groups = annual.groupby(list(keys), sort=True) if keys else [((), annual)]
+    for gkey, g in groups:
+        g = g.sort_values(year_col)
+        n = len(g)
+        if n < 3:
+            raise InvalidParameterError(
+                "frame", f"{n} year(s) for group {gkey}", "at least 3 years per group"
+            )
+        t = g[year_col].to_numpy(float)
+        x = sm.add_constant(t - t.mean())
+        y = np.log(g[value_col].to_numpy(float))
+        kw = _hac_kwds(hac_maxlags, n)
+        fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds=kw)
+        b, se = float(fit.params[1]), float(fit.bse[1])
+        lo, hi = fit.conf_int(alpha=alpha)[1]
+        rec = dict(zip(keys, gkey if isinstance(gkey, tuple) else (gkey,), strict=True))
+        rec.update(
+            start_year=int(t.min()),
+            end_year=int(t.max()),
+            n_obs=n,
+            slope=b,
+            std_error=se,
+            p_value=float(fit.pvalues[1]),
+            trend_growth_pct=100.0 * math.expm1(b),
+            ci_low_pct=100.0 * math.expm1(lo),
+            ci_high_pct=100.0 * math.expm1(hi),
+            hac_maxlags=kw["maxlags"],
+        )
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class BreakResult:
+    """Interrupted time series and Chow test at one break year (see :func:`break_test`).
+
+    Attributes
+    ----------
+    coefficients : pandas.DataFrame
+        ``term, estimate, std_error, statistic, p_value, ci_low, ci_high`` for
+        ``intercept, pre_slope, level_change, slope_change`` (HAC standard errors) plus the
+        derived ``post_slope`` (= pre_slope + slope_change).
+    tests : pandas.DataFrame
+        ``test, statistic, df_num, df_denom, p_value``: the Chow F test (homoskedastic OLS,
+        as in Chow 1960) and the HAC Wald test of ``level_change = slope_change = 0``.
+    fitted : pandas.DataFrame
+        ``year, value, fitted, counterfactual, is_post``: observed series (in the model's
+        scale: log if ``log=True``), fitted values, and the pre-break trend extrapolated.
+    params : dict
+        ``break_year, log, hac_maxlags, n_obs, n_pre, n_post``.
+    """
+
+    coefficients: pd.DataFrame
+    tests: pd.DataFrame
+    fitted: pd.DataFrame
+    params: dict = field(default_factory=dict)
+
+    def tidy(self) -> pd.DataFrame:
+        """Coefficients and tests in one long frame with a ``level`` column.
+
+        Columns ``level`` (``coefficient`` | ``test``), ``term`` (coefficient or test name),
+        ``estimate``, ``std_error``, ``statistic``, ``p_value``, ``ci_low``, ``ci_high``,
+        ``df_num``, ``df_denom``.
+        """
+        tests = self.tests.rename(columns={"test": "term"}).assign(level="test")
+        return pd.concat([self.coefficients.assign(level="coefficient"), tests], ignore_index=True)[
+            [
+                "level",
+                "term",
+                "estimate",
+                "std_error",
+                "statistic",
+                "p_value",
+                "ci_low",
+                "ci_high",
+                "df_num",
+                "df_denom",
+            ]
+        ]
+
+    def summary(self) -> pd.DataFrame:
+        """Key figures as a two-column table (``measure, value``) for a report.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Level change, slope change (and their percent forms when ``log=True``), Chow F
+            and its p-value, break year and the number of observations.
+        """
+        c = self.coefficients.set_index("term")
+        t = self.tests.set_index("test")
+        rows = [
+            ("break_year", self.params["break_year"]),
+            ("n_obs", self.params["n_obs"]),
+            ("level_change", c.loc["level_change", "estimate"]),
+            ("level_change_p_value", c.loc["level_change", "p_value"]),
+            ("slope_change", c.loc["slope_change", "estimate"]),
+            ("slope_change_p_value", c.loc["slope_change", "p_value"]),
+            ("chow_f", t.loc["chow", "statistic"]),
+            ("chow_p_value", t.loc["chow", "p_value"]),
+        ]
+        if self.params["log"]:
+            rows.insert(
+                3, ("level_change_pct", 100.0 * math.expm1(c.loc["level_change", "estimate"]))
+            )
+            rows.insert(
+                6, ("pre_trend_growth_pct", 100.0 * math.expm1(c.loc["pre_slope", "estimate"]))
+            )
+            rows.insert(
+                7, ("post_trend_growth_pct", 100.0 * math.expm1(c.loc["post_slope", "estimate"]))
+            )
+        return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def break_test(
+    frame: pd.DataFrame,
+    *,
+    break_year: int,
+    value_col: str = "value_usd",
+    year_col: str = "year",
+    log: bool = True,
+    hac_maxlags: int | None = None,
+    alpha: float = 0.05,
+) -> BreakResult:
+    r"""Interrupted time series with level and slope change, and a Chow test, at a break year.
+
+    Segmented regression on the annual total :math:`y_t` (:math:`\ln v_t` if ``log``):
+
+    .. math::
+
+        y_t = \beta_0 + \beta_1 (t - T) + \beta_2 D_t + \beta_3 D_t (t - T) + \varepsilon_t,
+        \qquad D_t = 1[t \ge T]
+
+    so :math:`\beta_2` is the jump at the break year *T* (``level_change``; with logs
+    :math:`100(e^{\beta_2}-1)` percent) and :math:`\beta_3` the change of the yearly
+    slope. Coefficient standard errors are HAC (Bartlett). The Chow (1960) statistic
+    compares the pooled line with separate lines before and from *T* (k = 2 parameters):
+
+    .. math::
+
+        F = \frac{(S_p - S_1 - S_2)/k}{(S_1 + S_2)/(n - 2k)} \sim F(k, n - 2k)
+
+    Parameters
+    ----------
+    frame
+        A single series: tidy frame with ``year_col`` and ``value_col`` (summed per year).
+    break_year
+        First year of the post-break regime *T* (2022 for the sanctions shock).
+    value_col, year_col
+        Value and year columns.
+    log
+        Model :math:`\ln v_t` (percent effects) rather than levels.
+    hac_maxlags
+        Bartlett lag truncation; ``None`` uses :func:`newey_west_maxlags`.
+    alpha
+        Significance level of the coefficient intervals.
+
+    Returns
+    -------
+    BreakResult
+        ``coefficients``, ``tests``, ``fitted`` frames and ``params``; ``.summary()``.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``break_year`` leaving fewer than 2 years on either side or no residual degrees of
+        freedom (n < 5), non-positive values with ``log=True``.
+
+    References
+    ----------
+    Chow, G. C. (1960). Tests of equality between sets of coefficients in two linear
+    regressions. *Econometrica*, 28(3), 591–605. Wagner, A. K., et al. (2002). Segmented
+    regression analysis of interrupted time series studies. *J. Clin. Pharm. Ther.*, 27, 299–309.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": range(2018, 2024), "value_usd": [1, 2, 3, 10, 11, 12.0]})
+    >>> r = break_test(f, break_year=2021, log=False)
+    >>> round(float(r.coefficients.set_index("term").loc["level_change", "estimate"]), 8)
+    6.0
+    """
+    import statsmodels.api as sm
+    from scipy import stats
+
+    break_year = _validate_year("break_year", break_year)
+    if not isinstance(log, bool):
+        raise InvalidParameterError("log", log, [True, False])
+    if not (0 < alpha < 1):
+        raise InvalidParameterError("alpha", alpha, "0 < alpha < 1")
+    annual = _annual(frame, value_col=value_col, by=(), year_col=year_col, name="frame")
+    years = annual[year_col].to_numpy(int)
+    post = years >= break_year
+    n, n_post = len(years), int(post.sum())
+    n_pre = n - n_post
+    k = 2
+    if n_pre < 2 or n_post < 2 or n - 2 * k < 1:
+        raise InvalidParameterError(
+            "break_year",
+            break_year,
+            f"a year leaving >= 2 years on each side and >= {2 * k + 1} years in all "
+            f"(data years {years.min()}..{years.max()})",
+        )
+    v = annual[value_col].to_numpy(float)
+    if log:
+        if (v <= 0).any():
+            raise InvalidParameterError(
+                "frame", f"non-positive {value_col}", f"{value_col} > 0 with log=True"
+            )
+        y = np.log(v)
+    else:
+        y = v
+    tc = (years - break_year).astype(float)
+    d = post.astype(float)
+    x = np.column_stack([np.ones(n), tc, d, d * tc])
+    kw = _hac_kwds(hac_maxlags, n)
+    fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds=kw)
+    names = ["intercept", "pre_slope", "level_change", "slope_change"]
+    ci = fit.conf_int(alpha=alpha)
+    coef = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": fit.params,
+            "std_error": fit.bse,
+            "statistic": fit.tvalues,
+            "p_value": fit.pvalues,
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+        }
+    )
+    # post slope = b1 + b3, its HAC s.e. from the covariance of the two
+    r = np.array([0.0, 1.0, 0.0, 1.0])
+    est = float(r @ fit.params)
+    se = float(np.sqrt(max(float(r @ fit.cov_params() @ r), 0.0)))
+    zc = stats.norm.ppf(1 - alpha / 2)
+    coef.loc[len(coef)] = [
+        "post_slope",
+        est,
+        se,
+        est / se if se > 0 else np.nan,
+        2 * stats.norm.sf(abs(est / se)) if se > 0 else np.nan,
+        est - zc * se,
+        est + zc * se,
+    ]
+
+    # Chow: the fully interacted model above has SSR = S1 + S2; the pooled line has S_p.
+    xp = np.column_stack([np.ones(n), tc])
+    ssr_p = float(sm.OLS(y, xp).fit().ssr)
+    ssr_u = float(sm.OLS(y, x).fit().ssr)
+    df2 = n - 2 * k
+    if ssr_u > 0:
+        f_chow = ((ssr_p - ssr_u) / k) / (ssr_u / df2)
+        p_chow = float(stats.f.sf(f_chow, k, df2))
+    else:  # both segments fit exactly: infinite F unless the pooled line fits too
+        f_chow = math.inf if ssr_p > 0 else math.nan
+        p_chow = 0.0 if ssr_p > 0 else math.nan
+    wald = fit.wald_test(np.array([[0, 0, 1.0, 0], [0, 0, 0, 1.0]]), scalar=True, use_f=True)
+    tests = pd.DataFrame(
+        {
+            "test": ["chow", "wald_hac_level_and_slope"],
+            "statistic": [f_chow, float(wald.statistic)],
+            "df_num": [k, 2],
+            "df_denom": [df2, float(wald.df_denom)],
+            "p_value": [p_chow, float(wald.pvalue)],
+        }
+    )
+    counter = fit.params[0] + fit.params[1] * tc
+    fitted = pd.DataFrame(
+        {
+            "year": years,
+            "value": y,
+            "fitted": fit.fittedvalues,
+            "counterfactual": counter,
+            "is_post": post,
+        }
+    )
+    params = {
+        "break_year": break_year,
+        "log": log,
+        "hac_maxlags": kw["maxlags"],
+        "n_obs": n,
+        "n_pre": n_pre,
+        "n_post": n_post,
+    }
+    return BreakResult(coefficients=coef, tests=tests, fitted=fitted, params=params)
+
+
+# ---------------------------------------------------------------------------------------
+# contributions and prices
+# ---------------------------------------------------------------------------------------
+
+
+def _attach_sector(
+    frame: pd.DataFrame,
+    sector_map: pd.DataFrame,
+    *,
+    unmapped: Literal["other", "raise"],
+    partition: bool,
+) -> pd.DataFrame:
+    _require_columns(frame, ("hs6_code",), name="frame")
+    smap = _sector_pairs(sector_map, frame)
+    if partition:
+        multi = smap[smap.duplicated("hs6_code", keep=False)]
+        if not multi.empty:
+            raise InvalidParameterError(
+                "sector_map",
+                f"{multi['hs6_code'].nunique()} hs6_code(s) in several sectors, "
+                f"e.g. {multi.head(4).to_dict('records')}",
+                "a partition: each hs6_code in one sector",
+                why="contributions must add up to the total; filter sector_map to one taxonomy",
+            )
+    out = frame.merge(smap, on="hs6_code", how="left")
+    miss = out["sector"].isna()
+    if miss.any():
+        if unmapped == "raise":
+            codes = sorted(out.loc[miss, "hs6_code"].unique())[:20]
+            raise InvalidParameterError(
+                "sector_map",
+                f"no sector for hs6_code(s) {codes}",
+                "a sector_map covering every code, or unmapped='other'",
+            )
+        out["sector"] = out["sector"].fillna("other")
+    return out
+
+
+def contributions(
+    frame: pd.DataFrame,
+    *,
+    by: str | Sequence[str],
+    start: int,
+    end: int,
+    value_col: str = "value_usd",
+    year_col: str = "year",
+    sector_map: pd.DataFrame | None = None,
+    unmapped: Literal["other", "raise"] = "other",
+) -> pd.DataFrame:
+    r"""Contributions of components (partners, sectors, products) to total growth.
+
+    .. math::
+
+        C_i = 100 \, \frac{v_{i,end} - v_{i,start}}{\sum_j v_{j,start}}, \qquad
+        \sum_i C_i = 100 \left( \frac{V_{end}}{V_{start}} - 1 \right)
+
+    in percentage points: the components' contributions add up exactly to the total growth.
+
+    Parameters
+    ----------
+    frame
+        Tidy frame with ``year_col``, ``value_col`` and the ``by`` columns (a trade frame
+        restricted to the flow of interest, e.g. Belarus's exports to Russia).
+    by
+        Component column(s): ``"importer_iso3"`` for partners, ``"sector"`` for sectors
+        (needs ``sector_map``), ``"hs6_code"`` for products.
+    start, end
+        Start and end year (``start < end``; the total must be non-zero at ``start``).
+    value_col, year_col
+        Value and year columns.
+    sector_map
+        Frame ``hs6_code, sector`` (e.g. a one-taxonomy filter of
+        :func:`coopstats.hs.sector_table`); needed when ``"sector"`` is in ``by``. Must be a
+        partition (each code in one sector) so contributions add up.
+    unmapped
+        Codes absent from ``sector_map``: ``"other"`` groups them as sector ``other``
+        (so the parts still add up to the total), ``"raise"`` refuses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per component: the ``by`` columns, ``start_year``, ``end_year``,
+        ``value_start``, ``value_end``, ``growth_pct`` (the component's own growth),
+        ``share_start_pct``, ``contribution_pp``; sorted by ``contribution_pp`` descending.
+
+    Raises
+    ------
+    InvalidParameterError
+        Empty period, zero total at ``start``, a non-partition ``sector_map``.
+
+    References
+    ----------
+    OECD (2001), *Measuring Productivity — OECD Manual*, Annex 1 (contributions to growth).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2022, 2022, 2023, 2023], "importer_iso3": ["RUS", "KAZ"] * 2,
+    ...                   "value_usd": [80.0, 20.0, 100.0, 30.0]})
+    >>> contributions(f, by="importer_iso3", start=2022, end=2023)["contribution_pp"].tolist()
+    [20.0, 10.0]
+    """
+    _validate_literal("unmapped", unmapped, ("other", "raise"))
+    keys = _as_tuple(by)
+    if not keys:
+        raise InvalidParameterError("by", by, "one or more component columns")
+    start = _validate_year("start", start)
+    end = _validate_year("end", end)
+    if start >= end:
+        raise InvalidParameterError(
+            "end", end, f"a year after start={start}", why="the period is empty"
+        )
+    if "sector" in keys and "sector" not in frame.columns:
+        if sector_map is None:
+            raise InvalidParameterError(
+                "sector_map", None, "a frame with hs6_code, sector", why="by includes 'sector'"
+            )
+        frame = _attach_sector(frame, sector_map, unmapped=unmapped, partition=True)
+    annual = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
+    years = sorted(annual[year_col].unique())
+    for pname, y in (("start", start), ("end", end)):
+        if y not in years:
+            raise InvalidParameterError(pname, y, f"a year with data: {years}")
+    wide = annual[annual[year_col].isin([start, end])].pivot_table(
+        index=list(keys), columns=year_col, values=value_col, aggfunc="sum", fill_value=0.0
+    )
+    # a component absent in one year traded nothing that year (tidy trade omits zeros)
+    wide = wide.reindex(columns=[start, end], fill_value=0.0)
+    total_start = float(wide[start].sum())
+    if total_start == 0:
+        raise InvalidParameterError(
+            "start",
+            start,
+            "a year with a non-zero total",
+            why="contributions are shares of the start-year total",
+        )
+    out = wide.reset_index()
+    out.columns.name = None
+    out = out.rename(columns={start: "value_start", end: "value_end"})
+    out.insert(len(keys), "start_year", start)
+    out.insert(len(keys) + 1, "end_year", end)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = 100.0 * (out["value_end"] / out["value_start"] - 1.0)
+    out["growth_pct"] = g.where(out["value_start"] != 0)
+    out["share_start_pct"] = 100.0 * out["value_start"] / total_start
+    out["contribution_pp"] = 100.0 * (out["value_end"] - out["value_start"]) / total_start
+    return out.sort_values(
+        ["contribution_pp", *keys], ascending=[False] + [True] * len(keys), kind="mergesort"
+    ).reset_index(drop=True)
+
+
+def to_real(
+    frame: pd.DataFrame,
+    deflator: pd.DataFrame,
+    *,
+    base_year: int,
+    value_col: str = "value_usd",
+    deflator_col: str = "value",
+    year_col: str = "year",
+    out_col: str = "value_real_usd",
+) -> pd.DataFrame:
+    r"""Convert nominal values to constant prices of a base year with a deflator series.
+
+    .. math:: v^{real}_t = v_t \cdot \frac{P_{base}}{P_t}
+
+    where :math:`P_t` is the deflator (any base; it is rebased here). For USD trade values a
+    US price index is the usual choice (e.g. World Bank ``NY.GDP.DEFL.ZS`` for the USA, or
+    the US import price index).
+
+    Parameters
+    ----------
+    frame
+        Tidy frame with ``year_col`` and ``value_col`` (row-level; not aggregated).
+    deflator
+        Frame with ``year_col`` and ``deflator_col``: one positive value per year
+        (e.g. an indicators frame filtered to one country and indicator).
+    base_year
+        Year whose prices are used; must be in ``deflator``.
+    value_col, deflator_col, year_col
+        Column names.
+    out_col
+        Name of the added real-value column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` with ``deflator_index`` (deflator rebased to ``base_year`` = 100) and
+        ``out_col`` added; ``price_basis`` (if present) is set to ``constant_<base_year>``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Deflator missing years of ``frame``, duplicated or non-positive deflator values.
+
+    References
+    ----------
+    United Nations et al. (2009), *System of National Accounts 2008*, ch. 15 (price and
+    volume measures).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"year": [2020, 2021], "value_usd": [100.0, 110.0]})
+    >>> d = pd.DataFrame({"year": [2020, 2021], "value": [100.0, 110.0]})
+    >>> to_real(f, d, base_year=2020)["value_real_usd"].tolist()
+    [100.0, 100.0]
+    """
+    base_year = _validate_year("base_year", base_year)
+    _require_columns(frame, (year_col, value_col), name="frame")
+    _require_no_nan(frame, (year_col, value_col), name="frame")
+    _require_columns(deflator, (year_col, deflator_col), name="deflator")
+    _require_no_nan(deflator, (year_col, deflator_col), name="deflator")
+    _require_unique(deflator, (year_col,), name="deflator")
+    _require_single_basis(
+        deflator, name="deflator", columns=("dataset", "indicator", "country_iso3", "unit")
+    )
+    if (deflator[deflator_col] <= 0).any():
+        raise InvalidParameterError("deflator", "non-positive deflator values", "values > 0")
+    p = deflator.set_index(year_col)[deflator_col].astype(float)
+    if base_year not in p.index:
+        raise InvalidParameterError("base_year", base_year, f"a deflator year: {sorted(p.index)}")
+    missing = sorted(set(frame[year_col].unique()) - set(p.index))
+    if missing:
+        raise InvalidParameterError(
+            "deflator", f"no value for year(s) {missing}", "a deflator covering every year of frame"
+        )
+    out = frame.copy()
+    idx = 100.0 * p / p.loc[base_year]
+    out["deflator_index"] = out[year_col].map(idx).astype(float)
+    out[out_col] = out[value_col] * 100.0 / out["deflator_index"]
+    if "price_basis" in out.columns:
+        out["price_basis"] = f"constant_{base_year}"
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# facts series
+# ---------------------------------------------------------------------------------------
+
+
+def facts_growth(
+    series: pd.DataFrame,
+    *,
+    basis: Literal["goods", "goods_and_services"] | None = None,
+    basis_col: str = "trade_basis",
+) -> pd.DataFrame:
+    r"""Year-on-year growth of a cited-facts series that is stated on one trade basis.
+
+    .. math:: g_t = 100 \left( \frac{v_t}{v_{t-1}} - 1 \right)
+
+    Official figures for the same flow differ by basis: Russian customs data are goods only,
+    Belarusian statements often goods *and services* (2023 Russia–Belarus turnover: 46.5 bn
+    USD goods vs 53 bn goods and services). A growth rate across the two bases is an
+    artefact, so the basis must be stated and single:
+
+    * if ``series`` has ``basis_col`` (the facts reader's ``trade_basis``), rows stating a
+      basis must all state the same one from :data:`TRADE_BASES` (and equal ``basis`` if
+      given); rows with ``"unstated"`` or a missing basis are refused unless ``basis`` is
+      given, in which case the caller vouches for them and they are flagged
+      ``is_basis_assumed``;
+    * if it has no such column, ``basis`` must be given: the caller vouches for every row
+      (all flagged ``is_basis_assumed``).
+
+    Parameters
+    ----------
+    series
+        Rows of the facts table (columns ``period, value, unit`` and, if present,
+        ``fact_id, metric, currency, price_basis``) for one flow. ``period`` must be a plain
+        year (``"2024"``); partial-year and multi-year periods are refused. One row per year.
+    basis
+        ``"goods"`` or ``"goods_and_services"``.
+    basis_col
+        Column holding the basis per row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, value, unit, trade_basis, is_basis_assumed, fact_id`` (when present),
+        ``value_prev``, ``growth_pct``; one row per year.
+
+    Raises
+    ------
+    InvalidParameterError
+        Mixed or unknown basis, no basis at all, mixed units/currencies/price bases,
+        non-annual periods, two figures for one year (listing their ``fact_id``), targets,
+        plans or forecasts among the rows.
+
+    References
+    ----------
+    ``data/raw/facts/README.md`` ("Mixed sources and bases"); IMF (2009), *Balance of
+    Payments Manual* 6th ed., §10 (goods vs services).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"period": ["2016", "2017"], "value": [43.0e9, 54.7e9], "unit": "USD"})
+    >>> round(float(facts_growth(s, basis="goods")["growth_pct"].iloc[1]), 2)
+    27.21
+    """
+    if basis is not None:
+        _validate_literal("basis", basis, TRADE_BASES)
+    _require_columns(series, ("period", "value", "unit"), name="series")
+    _require_no_nan(series, ("period", "value", "unit"), name="series")
+    if series.empty:
+        raise InvalidParameterError("series", "an empty frame", "a facts series with rows")
+    s = series.copy()
+    if "metric" in s.columns:
+        plan = s["metric"].astype(str).str.endswith(("_target", "_plan", "_forecast"))
+        if plan.any():
+            raise InvalidParameterError(
+                "series",
+                f"non-outcome metrics {sorted(s.loc[plan, 'metric'].unique())}",
+                "observed outcomes only",
+                why="targets, plans and forecasts are not outcomes",
+            )
+
+    def _ids(mask: pd.Series) -> list:
+        return list(s.loc[mask, "fact_id"]) if "fact_id" in s.columns else list(s.index[mask])
+
+    if basis_col in s.columns:
+        vals = s[basis_col].astype("string")
+        bad = vals.notna() & ~vals.isin([*TRADE_BASES, "unstated"])
+        if bad.any():
+            raise InvalidParameterError(
+                basis_col,
+                f"unknown basis {sorted(vals[bad].unique())} for {_ids(bad)}",
+                [*TRADE_BASES, "unstated"],
+            )
+        found = sorted(vals[vals.isin(TRADE_BASES)].unique())
+        if len(found) > 1:
+            detail = {b: _ids(vals == b) for b in found}
+            raise InvalidParameterError(
+                basis_col,
+                f"a series mixing {detail}",
+                "one basis per series",
+                why="goods-only and goods-and-services figures are never combined; "
+                "filter to one basis",
+            )
+        if basis is not None and found and found[0] != basis:
+            raise InvalidParameterError(
+                "basis", basis, found, why=f"the rows are stated on {found[0]!r}"
+            )
+        unstated = vals.isna() | (vals == "unstated")
+        if unstated.any() and basis is None:
+            raise InvalidParameterError(
+                "basis",
+                None,
+                list(TRADE_BASES),
+                why=f"rows {_ids(unstated)} do not state their basis; pass basis=... to vouch "
+                "for them (they are flagged is_basis_assumed) or drop them",
+            )
+        s["is_basis_assumed"] = unstated.to_numpy(bool)
+        s[basis_col] = vals.where(~unstated, basis)
+    elif basis is None:
+        raise InvalidParameterError(
+            "basis",
+            None,
+            list(TRADE_BASES),
+            why=f"the series has no {basis_col!r} column; state which basis its figures use",
+        )
+    else:
+        s[basis_col] = basis
+        s["is_basis_assumed"] = True
+    _require_single_basis(s, name="series", columns=("unit", "currency", "price_basis", basis_col))
+    per = s["period"].astype(str).str.strip()
+    annual = per.str.fullmatch(r"\d{4}")
+    if not annual.all():
+        raise InvalidParameterError(
+            "series",
+            f"non-annual periods {sorted(per[~annual].unique())}",
+            "plain years like '2024'",
+            why="partial or multi-year periods are not comparable to years",
+        )
+    s["year"] = per.astype("int64")
+    dup = s.duplicated("year", keep=False)
+    if dup.any():
+        ids = (
+            s.loc[dup].groupby("year")["fact_id"].apply(list).to_dict()
+            if "fact_id" in s.columns
+            else sorted(s.loc[dup, "year"].unique())
+        )
+        raise InvalidParameterError(
+            "series",
+            f"several figures for one year: {ids}",
+            "one figure per year",
+            why="choose one source per year explicitly",
+        )
+    keep = ["year", "value", "unit", basis_col, "is_basis_assumed"] + (
+        ["fact_id"] if "fact_id" in s.columns else []
+    )
+    s = (
+        s[keep]
+        .rename(columns={basis_col: "trade_basis"})
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
+    g = growth_rates(s[["year", "value"]], value_col="value")
+    return s.merge(
+        g[["year", "value_prev", "growth_pct"]], on="year", how="left", validate="one_to_one"
+    )
