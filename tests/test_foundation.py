@@ -99,3 +99,10 @@ def test_project_root_is_found_from_a_subdirectory(monkeypatch):
     assert config.project_root(ROOT / "notebooks") == ROOT
     monkeypatch.setenv(config.ENV_ROOT, "/tmp")
     assert config.project_root(ROOT) == Path("/tmp").resolve()
+
+
+def test_every_re_exported_name_resolves_to_a_documented_function():
+    for name in coopstats.__all__:
+        obj = getattr(coopstats, name)
+        if callable(obj) and not isinstance(obj, type):
+            assert obj.__doc__ and len(obj.__doc__) > 40, name

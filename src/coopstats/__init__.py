@@ -3,10 +3,26 @@
 Covers the EAEU, the CIS, the CSTO and the Union State of Russia and Belarus. Public
 functions take and return tidy long DataFrames with the canonical column names of
 :mod:`coopstats.columns`; nothing here reads files except :mod:`coopstats.sources`.
+
+Where to start
+--------------
+=======================  ==============================================================
+``coopstats.geo``        countries → ISO3, dated bloc membership (``members``, ``is_intra_bloc``)
+``coopstats.hs``         HS codes, revisions, sector taxonomy (``sector_map``)
+``coopstats.growth``     growth rates, CAGR, trends with HAC errors, break tests
+``coopstats.localization``  intra-bloc shares, supplier concentration, dependency flags
+``coopstats.priority``   RCA, ECI/PCI, complementarity, composite priority scores
+``coopstats.events``     Russian press releases → events and figures
+``coopstats.sources``    readers: BACI, Comtrade, WDI, facts; ingestion; demo panel
+=======================  ==============================================================
+
+The most used functions are re-exported here and imported lazily (``import coopstats`` stays
+fast; ``coopstats.rca`` imports :mod:`coopstats.priority` on first use).
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -22,6 +38,28 @@ from .errors import (  # noqa: E402
     UnmappedCodeError,
 )
 
+#: public name -> module that defines it
+_LAZY = {
+    "to_iso3": "geo",
+    "members": "geo",
+    "members_in_year": "geo",
+    "is_intra_bloc": "geo",
+    "sector_map": "hs",
+    "normalize_hs6": "hs",
+    "growth_rates": "growth",
+    "period_growth": "growth",
+    "log_linear_trend": "growth",
+    "break_test": "growth",
+    "intra_bloc_shares": "localization",
+    "supplier_concentration": "localization",
+    "dependency_flags": "localization",
+    "rca": "priority",
+    "complexity": "priority",
+    "priority_scores": "priority",
+    "rank_stability": "priority",
+    "read_facts": "sources.facts",
+}
+
 __all__ = [
     "__version__",
     "CoopstatsError",
@@ -29,4 +67,18 @@ __all__ = [
     "InvalidParameterError",
     "MissingDataError",
     "UnmappedCodeError",
+    *_LAZY,
 ]
+
+
+def __getattr__(name: str):
+    """Import re-exported functions on first use (PEP 562)."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'coopstats' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
