@@ -1,0 +1,119 @@
+"""Open the built reports in headless Chromium: no console errors, images load, provenance shown.
+
+Builds the smallest (``ci``) variants of a real report and of a report on the processed data
+into a throw-away copy of the project, then loads ``reports/index.html`` and each report page
+from disk with Playwright driving the system Chromium (``/usr/bin/chromium``, installed by
+``.ci/run`` from Debian's packages). Skips only when Chromium is absent outside CI; under
+``CI=true`` a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coopstats import report
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("COOPSTATS_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.slow
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.is_file():
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(
+            f"CI=true but {CHROMIUM} is missing; .ci/run installs it with apt-get install chromium"
+        )
+    pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium); CI fails instead of skipping")
+
+
+def _reports_to_open() -> list[str]:
+    """The facts overview and one report on data/processed (synthetic banner until `make data`)."""
+    names = [d.name for d in report.load_definitions(ROOT)]
+    wanted = ["eaeu_overview", "cis_advanced_materials"]
+    assert set(wanted) <= set(names), f"definitions changed: {names}"
+    return wanted
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[Path, list[str]]:
+    root = tmp_path_factory.mktemp("site") / "p"
+    root.mkdir()
+    for sub in ("notebooks", "reports/definitions"):
+        shutil.copytree(ROOT / sub, root / sub)
+    shutil.copytree(
+        ROOT / "data" / "raw",
+        root / "data" / "raw",
+        ignore=shutil.ignore_patterns("downloads", ".ipynb_checkpoints"),
+    )
+    names = _reports_to_open()
+    report.build(root, only=names, variant="ci")
+    return root / "reports", names
+
+
+def _open(page, path: Path) -> tuple[list[str], list]:
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=20_000)
+    images = page.evaluate(
+        "Array.from(document.images).map(i => [i.currentSrc.slice(0, 40), i.naturalWidth])"
+    )
+    return problems, images
+
+
+def test_index_and_reports_render_in_chromium(site):
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    reports_dir, names = site
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            page = browser.new_page()
+            problems, _ = _open(page, reports_dir / "index.html")
+            assert problems == []
+            links = page.eval_on_selector_all(
+                "li.report h2 a", "as => as.map(a => a.getAttribute('href'))"
+            )
+            assert set(links) >= {f"{n}.html" for n in names}
+            for name in names:
+                page = browser.new_page()
+                problems, images = _open(page, reports_dir / f"{name}.html")
+                assert problems == [], name
+                assert images, f"{name}: no figure"
+                assert all(width > 0 for _, width in images), f"{name}: broken image {images}"
+                prov = page.locator("#provenance")
+                assert prov.count() == 1 and prov.is_visible()
+                text = prov.inner_text()
+                assert "SHA-256" in text and "git commit" in text and "Parameters" in text
+                assert page.locator("pre code, .highlight").count() == 0  # code hidden
+                banner = page.locator(".coopstats-banner")
+                if (
+                    report.is_synthetic(reports_dir.parent / "data" / "processed")
+                    and name != names[0]
+                ):
+                    assert banner.count() == 1 and report.SYNTHETIC_BANNER in banner.inner_text()
+                back = page.locator("nav a[href='index.html']")
+                assert back.count() == 1
+        finally:
+            browser.close()
