@@ -109,6 +109,8 @@ HIGH_INCOME = SANCTIONING_2022 + (
     "BRN",
 )
 _REDIRECT_2022 = ("CHN", "TUR", "ARE", "IND", "KAZ", "KGZ", "ARM", "BLR")
+#: EAEU members (customs union since 2015); always trading partners in the demo panel.
+_EAEU_CORE = ("ARM", "BLR", "KAZ", "KGZ", "RUS")
 _POST_SOVIET = ("RUS", "BLR", "KAZ", "ARM", "KGZ", "TJK", "UZB", "AZE", "MDA", "UKR", "GEO", "TKM")
 #: BACI codes of historic or grouped entries that are not current countries.
 _NOT_CURRENT = (58, 200, 278, 280, 530, 711, 736, 810, 891)
@@ -245,7 +247,13 @@ def demo_panel(
 
     # what each country exports: more products for bigger economies
     share_active = np.clip(0.02 + 0.05 * np.log1p(mass), 0.02, 0.4)
-    active = rng.random((n_c, n_p)) < share_active[:, None]
+    # the Eurasian customs-union members are the panel's subject: give them a broad presence in
+    # the focus-sector products so every report has intra-bloc flows to show
+    core = np.isin(countries, _EAEU_CORE)
+    is_focus = products["is_focus"].to_numpy()
+    share_cp = np.where(core[:, None] & is_focus[None, :], np.maximum(share_active[:, None], 0.5),
+                        share_active[:, None])
+    active = rng.random((n_c, n_p)) < share_cp
     capability = rng.lognormal(0.0, 1.0, (n_c, n_p))
 
     # partners: fixed gravity-weighted sets (bigger exporters have more partners)
@@ -259,6 +267,8 @@ def demo_panel(
     # so that the blocs' import structure has breadth
     p_soviet = np.clip(0.05 + 0.1 * np.log1p(mass), 0.0, 0.6) * soviet
     extra = (rng.random((n_c, n_c)) < p_soviet[None, :]) & (attract > 0)
+    # members of one customs union always trade with each other
+    extra |= core[:, None] & core[None, :] & (attract > 0)
     partner_w = np.zeros((n_c, n_c))
     for c in range(n_c):
         chosen = order[c, : n_partners[c]]
