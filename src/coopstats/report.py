@@ -68,6 +68,7 @@ from .errors import (
     MissingDataError,
     NotebookExecutionError,
 )
+from .sources._text import load_yaml, parse_json
 
 __all__ = [
     "KERNEL_NAME",
@@ -258,6 +259,7 @@ class EventsParams(ReportParams):
 
     texts_dir: str = "../tests/data/events_dev/texts"
     demo_texts: bool = True
+    events_path: str = ""
     facts_path: str = "../data/raw/facts/facts.csv"
     link_rtol: float = 0.005
     link_same_period: bool = True
@@ -478,18 +480,7 @@ _DEF_KEYS = {"title", "notebook", "description", "parameters", "inputs", "ci", "
 
 
 def _read_definition(path: Path, root: Path) -> ReportDefinition:
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(
-            f"invalid YAML ({getattr(exc, 'problem', exc)})",
-            path=path,
-            line=None if mark is None else mark.line + 1,
-            hint="check indentation and quoting",
-        ) from None
+    raw = load_yaml(path, hint="check indentation and quoting")
     if not isinstance(raw, dict):
         raise DataFileError(
             "a report definition must be a mapping", path=path, hint="see reports/README.md"
@@ -685,15 +676,9 @@ def _manifest(processed_dir: Path) -> dict | None:
     path = processed_dir / "manifest.json"
     if not path.is_file():
         return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataFileError(
-            f"invalid JSON ({exc.msg})",
-            path=path,
-            line=exc.lineno,
-            hint="rebuild with `coopstats data build --root .`",
-        ) from None
+    return parse_json(
+        path.read_text(encoding="utf-8"), path, hint="rebuild with `coopstats data build --root .`"
+    )
 
 
 def is_synthetic(path: str | Path) -> bool:

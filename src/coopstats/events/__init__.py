@@ -5,6 +5,7 @@ Public API (models load lazily on first use, never at import):
 - :func:`extract_events` (files or a folder -> :class:`ExtractionResult` with ``records``,
   ``events``, ``figures``, ``errors``, ``documents``),
 - :func:`extract_text` (one text -> record dict),
+- :func:`read_events_jsonl` (shipped structured output -> the same result),
 - notebook views :func:`timeline`, :func:`country_sector_matrix`, :func:`link_figures_to_facts`,
 - :func:`register` for ``coopstats events extract``.
 
@@ -21,12 +22,13 @@ from typing import TYPE_CHECKING
 from .cli import register
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .extract import ExtractionResult, extract_events, extract_text
+    from .extract import ExtractionResult, extract_events, extract_text, read_events_jsonl
     from .views import country_sector_matrix, link_figures_to_facts, timeline
 
 __all__ = [
     "extract_events",
     "extract_text",
+    "read_events_jsonl",
     "ExtractionResult",
     "timeline",
     "country_sector_matrix",
@@ -37,6 +39,7 @@ __all__ = [
 _LAZY = {
     "extract_events": "extract",
     "extract_text": "extract",
+    "read_events_jsonl": "extract",
     "ExtractionResult": "extract",
     "timeline": "views",
     "country_sector_matrix": "views",

@@ -449,3 +449,64 @@ def extract_events(
         docs, columns=["doc", "source", "status", "encoding", "format", "chars", "publication_date"]
     ).astype({"chars": "Int64"})
     return ExtractionResult(records, errors_frame, documents)
+
+
+def read_events_jsonl(path: str | Path) -> ExtractionResult:
+    """Read records written by ``coopstats events extract`` (JSON Lines) back into a result.
+
+    This is how the repository ships cooperation events: the structured output of the
+    extractor, never the press releases' text (``data/raw/events/``).
+
+    Parameters
+    ----------
+    path
+        A ``.jsonl`` file, one record per line with exactly the keys :data:`RECORD_KEYS`.
+
+    Returns
+    -------
+    ExtractionResult
+        ``records`` as read; ``documents`` has one ``ok`` row per record with ``source`` the
+        file name and ``format="jsonl"``; ``errors`` is empty (a bad line raises instead).
+
+    Raises
+    ------
+    DataFileError
+        A line that is not JSON, lacks or adds keys, or repeats a ``doc``; names file and line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MissingDataError(path.name, where=path, how="write it with `coopstats events extract DIR -o FILE`")
+    records, seen = [], set()
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataFileError(f"not JSON ({exc.msg})", path=path, line=line_no,
+                                hint="one JSON object per line") from None
+        keys = tuple(record) if isinstance(record, dict) else ()
+        if set(keys) != set(RECORD_KEYS):
+            raise DataFileError(f"record keys {sorted(keys)} differ from {list(RECORD_KEYS)}",
+                                path=path, line=line_no, hint="write records with `coopstats events extract`")
+        if record["doc"] in seen:
+            raise DataFileError("document id repeated", path=path, line=line_no, column="doc",
+                                value=record["doc"], hint="every doc appears once")
+        seen.add(record["doc"])
+        records.append({k: record[k] for k in RECORD_KEYS})
+    errors = pd.DataFrame(columns=["file", "line", "error", "hint"]).astype(
+        {"file": "string", "line": "Int64", "error": "string", "hint": "string"}
+    )
+    documents = pd.DataFrame(
+        {
+            "doc": [r["doc"] for r in records],
+            "source": [f"{r['doc']} ({path.name})" for r in records],
+            "status": "ok",
+            "encoding": "utf-8",
+            "format": "jsonl",
+            "chars": pd.array([None] * len(records), dtype="Int64"),
+            "publication_date": None,
+        },
+        columns=["doc", "source", "status", "encoding", "format", "chars", "publication_date"],
+    )
+    return ExtractionResult(records, errors, documents)
