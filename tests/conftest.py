@@ -1,4 +1,4 @@
-"""Shared fixtures. ``shared_dir`` gives ../shared or skips (fails under COOPSTATS_REQUIRE_SHARED=1)."""
+"""Shared fixtures; ``shared_dir`` is ../shared, or a skip (a failure under REQUIRE_SHARED)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,10 @@ def fixture_shared_dir() -> Path:
     if not (path / "README.md").is_file():
         if os.environ.get("COOPSTATS_REQUIRE_SHARED") == "1":
             pytest.fail(f"COOPSTATS_REQUIRE_SHARED=1 but {path} is missing")
-        pytest.skip(f"{path} is absent (a user's clone has no ../shared); CI sets COOPSTATS_REQUIRE_SHARED=1")
+        pytest.skip(
+            f"{path} is absent (a user's clone has no ../shared); "
+            "CI sets COOPSTATS_REQUIRE_SHARED=1"
+        )
     return path
 
 

@@ -27,7 +27,9 @@ def test_shipped_events_read_back_into_valid_frames():
     assert list(result.events["event_id"]) == sorted(result.events["event_id"])
     assert len(result.events) == 5
     # the Union State seed states Belarus's microelectronics exports to Russia: 192 mn USD, +127.5 %
-    row = result.figures[(result.figures["unit"] == "USD") & (result.figures["value"] == 192_000_000)]
+    row = result.figures[
+        (result.figures["unit"] == "USD") & (result.figures["value"] == 192_000_000)
+    ]
     assert list(row["event_id"]) == ["003_6ea5807902e91aca"]
     assert "UNION_STATE" in result.events.set_index("event_id").loc["003_6ea5807902e91aca", "blocs"]
 

@@ -1,4 +1,4 @@
-"""The ground everything stands on: package, kernel, CLI, errors, config, setup idempotency (issue #2)."""
+"""The ground everything stands on: package, kernel, CLI, errors, setup (issue #2)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ def test_setup_is_up_to_date_after_a_run():
 
 
 def test_make_help_lists_every_target():
-    out = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     for target in ("setup", "report", "test", "data", "lab", "lint", "clean"):
         assert f"  {target} " in out, f"{target} missing from make help"
 
@@ -59,11 +61,17 @@ def test_cli_help_and_version(capsys):
 
 
 def test_cli_facts_check_reports_counts(tmp_path, capsys):
-    code = main(["facts", "check", str(ROOT / "data/raw/facts/facts.csv"), "--quarantine", str(tmp_path)])
+    code = main(
+        ["facts", "check", str(ROOT / "data/raw/facts/facts.csv"), "--quarantine", str(tmp_path)]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "150 rows in, 150 kept, 0 rejected" in out
-    assert (tmp_path / "facts.csv").read_text().startswith("step,file,line,column,value,rule,reason,action")
+    assert (
+        (tmp_path / "facts.csv")
+        .read_text()
+        .startswith("step,file,line,column,value,rule,reason,action")
+    )
 
 
 def test_cli_turns_coopstats_errors_into_one_line_and_exit_2(tmp_path, capsys):
@@ -83,15 +91,27 @@ def test_errors_inherit_the_matching_builtins():
 
 
 def test_data_file_error_names_file_line_column_value_and_hint():
-    err = DataFileError("not a 6-digit HS code", path="x.csv", line=48213, column="k", value="91",
-                        hint="zero-pad to 6")
-    assert str(err) == "x.csv:48213: column 'k': value '91': not a 6-digit HS code Hint: zero-pad to 6"
+    err = DataFileError(
+        "not a 6-digit HS code",
+        path="x.csv",
+        line=48213,
+        column="k",
+        value="91",
+        hint="zero-pad to 6",
+    )
+    assert (
+        str(err) == "x.csv:48213: column 'k': value '91': not a 6-digit HS code Hint: zero-pad to 6"
+    )
 
 
 def test_unmapped_code_error_lists_every_value_and_the_file_to_extend():
-    err = UnmappedCodeError(["Atlantis", "Lemuria", "Atlantis"], what="country", crosswalk="data/x.csv")
-    assert str(err) == ("2 unresolved country(s): 'Atlantis', 'Lemuria'. "
-                        "Add them to data/x.csv (with a source) or fix the input.")
+    err = UnmappedCodeError(
+        ["Atlantis", "Lemuria", "Atlantis"], what="country", crosswalk="data/x.csv"
+    )
+    assert str(err) == (
+        "2 unresolved country(s): 'Atlantis', 'Lemuria'. "
+        "Add them to data/x.csv (with a source) or fix the input."
+    )
 
 
 def test_project_root_is_found_from_a_subdirectory(monkeypatch):

@@ -367,3 +367,14 @@ def test_dependency_counts_per_sector(trade, world):
         grid={"ratio_threshold": [1.0]},
     )
     assert set(sens["sector"]) == {"microelectronics", "machine_tools"}
+
+
+def test_sensitivity_defaults_follow_dependency_flags():
+    import inspect
+
+    from coopstats import localization
+
+    params = inspect.signature(dependency_flags).parameters
+    assert localization._CRITERIA_DEFAULTS == {
+        k: params[k].default for k in localization._CRITERIA_DEFAULTS
+    }

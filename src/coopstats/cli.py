@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the top-level parser with every registered sub-command."""
     parser = argparse.ArgumentParser(
         prog="coopstats",
-        description="Reproducible statistics on technological-sovereignty cooperation in Eurasian blocs.",
+        description="Statistics on technological-sovereignty cooperation in Eurasian blocs.",
     )
     parser.add_argument("--version", action="version", version=f"coopstats {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress at INFO level")
@@ -51,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (errors print one clear line, exit 2)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
     if not getattr(args, "func", None):
         parser.print_help()
         return 1

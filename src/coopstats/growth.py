@@ -153,6 +153,24 @@ def _require_single_basis(
                 )
 
 
+def _require_trade(trade: pd.DataFrame, *, name: str = "trade") -> pd.DataFrame:
+    """Validate a bilateral trade frame and return its five canonical columns.
+
+    Returns ``year, exporter_iso3, importer_iso3, hs6_code, value_usd`` (``year`` int64).
+    Refuses missing columns or values, negative values, mixed datasets or flow bases,
+    duplicated ``year, exporter, importer, product`` keys and an empty frame.
+    """
+    cols = ["year", "exporter_iso3", "importer_iso3", "hs6_code", "value_usd"]
+    _require_columns(trade, cols, name=name)
+    _require_no_nan(trade, cols, name=name)
+    _require_nonnegative(trade, "value_usd", name=name)
+    _require_single_basis(trade, name=name, columns=("dataset", "flow_basis"))
+    _require_unique(trade, cols[:4], name=name)
+    if trade.empty:
+        raise InvalidParameterError(name, "an empty frame", "a trade frame with rows")
+    return trade[cols].astype({"year": "int64"})
+
+
 def _validate_literal(name: str, value: object, allowed: Sequence[object]) -> None:
     if value not in allowed:
         raise InvalidParameterError(name, value, list(allowed))
@@ -162,6 +180,25 @@ def _validate_year(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise InvalidParameterError(name, value, "an integer year")
     return int(value)
+
+
+def _validate_period(start: object, end: object) -> tuple[int, int]:
+    """Validate the years ``start < end`` of a period."""
+    start = _validate_year("start", start)
+    end = _validate_year("end", end)
+    if start >= end:
+        raise InvalidParameterError(
+            "end", end, f"a year after start={start}", why="the period is empty"
+        )
+    return start, end
+
+
+def _require_years(annual: pd.DataFrame, year_col: str, **years: int) -> None:
+    """Refuse a year (named by its parameter) that has no row in ``annual``."""
+    have = sorted(annual[year_col].unique())
+    for pname, y in years.items():
+        if y not in have:
+            raise InvalidParameterError(pname, y, f"a year with data: {have}")
 
 
 def _annual(
@@ -366,18 +403,10 @@ def period_growth(
     >>> period_growth(f, start=2020, end=2022)[["growth_pct", "cagr_pct"]].round(6).values.tolist()
     [[21.0, 10.0]]
     """
-    start = _validate_year("start", start)
-    end = _validate_year("end", end)
-    if start >= end:
-        raise InvalidParameterError(
-            "end", end, f"a year after start={start}", why="the period is empty"
-        )
+    start, end = _validate_period(start, end)
     keys = _as_tuple(by)
     annual = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
-    years = sorted(annual[year_col].unique())
-    for pname, y in (("start", start), ("end", end)):
-        if y not in years:
-            raise InvalidParameterError(pname, y, f"a year with data: {years}")
+    _require_years(annual, year_col, start=start, end=end)
     # one column per year; a group without a row in start or end year gets NaN there
     key_frame = annual[list(keys)].drop_duplicates() if keys else pd.DataFrame(index=[0])
     out = key_frame.reset_index(drop=True)
@@ -444,9 +473,7 @@ def index_numbers(
     base_year = _validate_year("base_year", base_year)
     keys = _as_tuple(by)
     out = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
-    years = sorted(out[year_col].unique())
-    if base_year not in years:
-        raise InvalidParameterError("base_year", base_year, f"a year with data: {years}")
+    _require_years(out, year_col, base_year=base_year)
     base = out[out[year_col] == base_year][[*keys, value_col]].rename(columns={value_col: "_base"})
     out = (
         out.merge(base, on=list(keys), how="left")
@@ -964,12 +991,7 @@ def contributions(
     keys = _as_tuple(by)
     if not keys:
         raise InvalidParameterError("by", by, "one or more component columns")
-    start = _validate_year("start", start)
-    end = _validate_year("end", end)
-    if start >= end:
-        raise InvalidParameterError(
-            "end", end, f"a year after start={start}", why="the period is empty"
-        )
+    start, end = _validate_period(start, end)
     if "sector" in keys and "sector" not in frame.columns:
         if sector_map is None:
             raise InvalidParameterError(
@@ -977,10 +999,7 @@ def contributions(
             )
         frame = _attach_sector(frame, sector_map, unmapped=unmapped, partition=True)
     annual = _annual(frame, value_col=value_col, by=keys, year_col=year_col, name="frame")
-    years = sorted(annual[year_col].unique())
-    for pname, y in (("start", start), ("end", end)):
-        if y not in years:
-            raise InvalidParameterError(pname, y, f"a year with data: {years}")
+    _require_years(annual, year_col, start=start, end=end)
     wide = annual[annual[year_col].isin([start, end])].pivot_table(
         index=list(keys), columns=year_col, values=value_col, aggfunc="sum", fill_value=0.0
     )

@@ -49,13 +49,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from . import geo
 from .columns import BLOCS
 from .errors import InvalidParameterError
 from .growth import (
     _require_columns,
     _require_no_nan,
     _require_nonnegative,
-    _require_single_basis,
+    _require_trade,
     _require_unique,
     _sector_pairs,
     _validate_literal,
@@ -75,8 +76,7 @@ __all__ = [
     "DEFAULT_SENSITIVITY_GRID",
 ]
 
-AS_OF = ("year_end", "year_start", "mid_year")
-_TRADE_COLS = ("year", "exporter_iso3", "importer_iso3", "hs6_code", "value_usd")
+AS_OF = tuple(geo.AS_OF)  # reference days of coopstats.geo.members_in_year
 
 #: Threshold grid of :func:`dependency_sensitivity` (CBS NL / Panargus readings of HHI
 #: around the EC's 0.4; ratio around the EC/GeoDep cut-off of 1).
@@ -84,6 +84,14 @@ DEFAULT_SENSITIVITY_GRID: dict[str, tuple[float, ...]] = {
     "hhi_imports_threshold": (0.25, 0.4, 0.5),
     "hhi_world_threshold": (0.25, 0.4, 0.5),
     "ratio_threshold": (0.5, 1.0, 2.0),
+}
+
+#: Thresholds of :func:`dependency_flags` when not given (GeoDep's; keep in step with its
+#: signature): what :func:`dependency_sensitivity` uses for a key missing from its grid.
+_CRITERIA_DEFAULTS: dict[str, float] = {
+    "hhi_imports_threshold": 0.4,
+    "hhi_world_threshold": 0.4,
+    "ratio_threshold": 1.0,
 }
 
 MembersArg = Sequence[str] | Mapping[int, Iterable[str]] | pd.DataFrame | None
@@ -148,8 +156,6 @@ def _membership(
     _validate_literal("as_of", as_of, AS_OF)
     years = sorted({int(y) for y in years})
     if members is None:
-        from . import geo  # H-ref's module; imported lazily (it loads reference data)
-
         rows = [(y, c) for y in years for c in geo.members_in_year(bloc, y, as_of=as_of)]
         return pd.DataFrame(rows, columns=["year", "country_iso3"]).astype({"year": "int64"})
     if isinstance(members, pd.DataFrame):
@@ -170,17 +176,6 @@ def _membership(
     return pd.DataFrame(
         [(y, c) for y in years for c in ms], columns=["year", "country_iso3"]
     ).astype({"year": "int64"})
-
-
-def _prepare_trade(trade: pd.DataFrame, *, name: str = "trade") -> pd.DataFrame:
-    _require_columns(trade, _TRADE_COLS, name=name)
-    _require_no_nan(trade, _TRADE_COLS, name=name)
-    _require_nonnegative(trade, "value_usd", name=name)
-    _require_single_basis(trade, name=name, columns=("dataset", "flow_basis"))
-    _require_unique(trade, ("year", "exporter_iso3", "importer_iso3", "hs6_code"), name=name)
-    if trade.empty:
-        raise InvalidParameterError(name, "an empty frame", "a trade frame with rows")
-    return trade[list(_TRADE_COLS)].astype({"year": "int64"})
 
 
 def _flag_members(trade: pd.DataFrame, mem: pd.DataFrame) -> pd.DataFrame:
@@ -355,7 +350,7 @@ def intra_bloc_shares(
     30.0
     """
     _validate_bloc(bloc)
-    tr = _prepare_trade(trade)
+    tr = _require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     tr = tr[tr["importer_member"]]
@@ -381,7 +376,7 @@ def _supplier_frame(trade, *, bloc, scope, level, sector_map, include_total, mem
     _validate_bloc(bloc)
     _validate_literal("scope", scope, ("extra", "all"))
     _validate_literal("level", level, ("bloc", "member"))
-    tr = _prepare_trade(trade)
+    tr = _require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     tr = tr[tr["importer_member"]]
@@ -608,7 +603,7 @@ def _world_hhi(world_exports: pd.DataFrame) -> pd.DataFrame:
 
 
 def _dependency_metrics(trade, world_exports, *, bloc, members, as_of, zero_export_ratio):
-    tr = _prepare_trade(trade)
+    tr = _require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     imp = tr[tr["importer_member"] & ~tr["exporter_member"]]
@@ -969,11 +964,7 @@ def dependency_sensitivity(
     [1, 0]
     """
     _validate_bloc(bloc)
-    defaults = {
-        "hhi_imports_threshold": (0.4,),
-        "hhi_world_threshold": (0.4,),
-        "ratio_threshold": (1.0,),
-    }
+    defaults = _CRITERIA_DEFAULTS
     if grid is None:
         grid = DEFAULT_SENSITIVITY_GRID
     if not isinstance(grid, Mapping):
@@ -981,20 +972,17 @@ def dependency_sensitivity(
     unknown = sorted(set(grid) - set(defaults))
     if unknown:
         raise InvalidParameterError("grid", unknown, list(defaults), why="unknown threshold name")
-    full = {k: tuple(grid.get(k, defaults[k])) for k in defaults}
+    full = {k: tuple(grid.get(k, (d,))) for k, d in defaults.items()}
     for k, vs in full.items():
         if len(vs) == 0:
             raise InvalidParameterError(f"grid[{k!r}]", [], "a non-empty list of thresholds")
-        for v in vs:
+        for v in vs:  # every key has a value, so window, min_years, ... are checked too
             _validate_dependency_params(
-                v if k == "hhi_imports_threshold" else 0.4,
-                v if k == "hhi_world_threshold" else 0.4,
-                v if k == "ratio_threshold" else 1.0,
-                window,
-                min_years,
-                zero_export_ratio,
+                **{**defaults, k: v},
+                window=window,
+                min_years=min_years,
+                zero_export_ratio=zero_export_ratio,
             )
-    _validate_dependency_params(0.4, 0.4, 1.0, window, min_years, zero_export_ratio)
     m = _dependency_metrics(
         trade,
         world_exports,
@@ -1134,7 +1122,7 @@ def substitution_capacity(
     """
     _validate_bloc(bloc)
     _validate_literal("capacity", capacity, ("extra_bloc_exports", "exports_excl_importer"))
-    tr = _prepare_trade(trade)
+    tr = _require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     imp = (

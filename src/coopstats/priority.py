@@ -57,6 +57,7 @@ from .growth import (
     _require_no_nan,
     _require_nonnegative,
     _require_single_basis,
+    _require_trade,
     _require_unique,
     _sector_pairs,
     _validate_literal,
@@ -490,18 +491,6 @@ def complexity(
 # ---------------------------------------------------------------------------------------
 
 
-def _trade(trade: pd.DataFrame, *, name: str = "trade") -> pd.DataFrame:
-    cols = ["year", "exporter_iso3", "importer_iso3", "hs6_code", "value_usd"]
-    _require_columns(trade, cols, name=name)
-    _require_no_nan(trade, cols, name=name)
-    _require_nonnegative(trade, "value_usd", name=name)
-    _require_single_basis(trade, name=name, columns=("dataset", "flow_basis"))
-    _require_unique(trade, cols[:4], name=name)
-    if trade.empty:
-        raise InvalidParameterError(name, "an empty frame", "a trade frame with rows")
-    return trade[cols].astype({"year": "int64"})
-
-
 def _countries(name: str, value: Sequence[str] | str) -> list[str]:
     vals = [value] if isinstance(value, str) else list(value)
     if not vals or not all(isinstance(v, str) for v in vals):
@@ -568,7 +557,7 @@ def trade_complementarity(
     """
     ex = _countries("exporters", exporters)
     im = _countries("importers", importers)
-    t = _trade(trade)
+    t = _require_trade(trade)
     rows = []
     for year, ty in t.groupby("year", sort=True):
         xs = _shares_wide(ty, "exporter_iso3", ex)
@@ -714,7 +703,7 @@ def grubel_lloyd(
         raise InvalidParameterError(
             "sector_map", None, "a frame hs6_code, sector", why="level='sector'"
         )
-    t = _trade(trade)
+    t = _require_trade(trade)
     xs = t[t["exporter_iso3"] == country]
     ms = t[t["importer_iso3"] == country]
     if partner is not None:

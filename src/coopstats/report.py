@@ -69,6 +69,7 @@ from .errors import (
     NotebookExecutionError,
 )
 from .sources._text import load_yaml, parse_json
+from .sources.fetch import file_sha256
 
 __all__ = [
     "KERNEL_NAME",
@@ -572,19 +573,21 @@ def load_definitions(root: str | Path) -> list[ReportDefinition]:
 # --------------------------------------------------------------------------------------------
 
 _SHA_MEMO: dict[tuple[str, int, int], str] = {}
+_DATASETS_MEMO: dict[tuple[str, int, int], list[str]] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    """Memo key of a file's contents: resolved path, size and modification time."""
+    st = path.stat()
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
 
 
 def sha256_file(path: str | Path) -> str:
     """SHA-256 hex digest of a file's bytes (memoised on path, size and mtime)."""
     path = Path(path)
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    key = _file_key(path)
     if key not in _SHA_MEMO:
-        h = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        _SHA_MEMO[key] = h.hexdigest()
+        _SHA_MEMO[key] = file_sha256(path)
     return _SHA_MEMO[key]
 
 
@@ -698,12 +701,17 @@ def is_synthetic(path: str | Path) -> bool:
 
 
 def _parquet_datasets(path: Path) -> list[str]:
+    """Distinct ``dataset`` values of a parquet file (memoised: provenance asks twice)."""
     import pyarrow.parquet as pq
 
-    if "dataset" not in pq.read_schema(path).names:
-        return []
-    col = pq.read_table(path, columns=["dataset"]).column("dataset")
-    return sorted({str(v) for v in col.unique().to_pylist() if v is not None})
+    key = _file_key(path)
+    if key not in _DATASETS_MEMO:
+        if "dataset" not in pq.read_schema(path).names:
+            _DATASETS_MEMO[key] = []
+        else:
+            col = pq.read_table(path, columns=["dataset"]).column("dataset").unique()
+            _DATASETS_MEMO[key] = sorted({str(v) for v in col.to_pylist() if v is not None})
+    return list(_DATASETS_MEMO[key])
 
 
 def input_vintage(path: str | Path) -> str:
@@ -726,7 +734,8 @@ def input_vintage(path: str | Path) -> str:
             return _date_range(dates)
         return ""
     if path.suffix == ".csv":
-        header = path.open(encoding="utf-8-sig").readline()
+        with path.open(encoding="utf-8-sig") as fh:
+            header = fh.readline()
         if "source_date" in header.split(","):
             dates = pd.read_csv(path, usecols=["source_date"], dtype="string")[
                 "source_date"
@@ -752,21 +761,15 @@ def _git_state(root: Path) -> tuple[str, str]:
     git = shutil.which("git")
     if git is None:
         return "unknown (git not installed)", "unknown"
-    try:
-        commit = subprocess.run(
-            [git, "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=20,
-        ).stdout.strip()
-        status = subprocess.run(
-            [git, "-C", str(root), "status", "--porcelain"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=20,
+
+    def run(*args: str) -> str:
+        return subprocess.run(
+            [git, "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=20
         ).stdout
+
+    try:
+        commit = run("rev-parse", "HEAD").strip()
+        status = run("status", "--porcelain")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
         return "unknown (not a git checkout)", "unknown"
     return commit, "yes" if status.strip() else "no"
@@ -1312,22 +1315,22 @@ def _execute(nb, definition: ReportDefinition, root: Path, params: dict, timeout
     return _clean_outputs(result.nb), result.time
 
 
+def _set_env(values: Mapping[str, str | None]) -> None:
+    for k, v in values.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @contextmanager
 def _env(**values: str | None) -> Iterator[None]:
     old = {k: os.environ.get(k) for k in values}
     try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        _set_env(values)
         yield
     finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        _set_env(old)
 
 
 def _provenance_record(nb) -> dict | None:

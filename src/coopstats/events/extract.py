@@ -475,7 +475,9 @@ def read_events_jsonl(path: str | Path) -> ExtractionResult:
     """
     path = Path(path)
     if not path.is_file():
-        raise MissingDataError(path.name, where=path, how="write it with `coopstats events extract DIR -o FILE`")
+        raise MissingDataError(
+            path.name, where=path, how="write it with `coopstats events extract DIR -o FILE`"
+        )
     records, seen = [], set()
     for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -487,8 +489,12 @@ def read_events_jsonl(path: str | Path) -> ExtractionResult:
                                 hint="one JSON object per line") from None
         keys = tuple(record) if isinstance(record, dict) else ()
         if set(keys) != set(RECORD_KEYS):
-            raise DataFileError(f"record keys {sorted(keys)} differ from {list(RECORD_KEYS)}",
-                                path=path, line=line_no, hint="write records with `coopstats events extract`")
+            raise DataFileError(
+                f"record keys {sorted(keys)} differ from {list(RECORD_KEYS)}",
+                path=path,
+                line=line_no,
+                hint="write records with `coopstats events extract`",
+            )
         if record["doc"] in seen:
             raise DataFileError("document id repeated", path=path, line=line_no, column="doc",
                                 value=record["doc"], hint="every doc appears once")

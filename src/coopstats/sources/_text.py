@@ -1,57 +1,119 @@
-"""Strict CSV reading shared by the readers: exact line numbers, clear encoding errors."""
+"""Strict reading shared by the readers: exact line numbers, clear encoding and syntax errors."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataFileError
 
-__all__ = ["read_csv_strict"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["read_csv_strict", "csv_records", "decode_bytes", "parse_json", "load_yaml"]
 
 
-def read_csv_strict(
+def decode_bytes(
+    raw: bytes,
     path: str | Path,
     *,
-    required: Sequence[str],
     encoding: str = "utf-8-sig",
-    delimiter: str = ",",
-) -> pd.DataFrame:
-    """Read a small CSV as strings, indexed by the 1-based line where each record starts.
+    delimiter: str | None = ",",
+    name: str | None = None,
+    hint: str,
+) -> str:
+    """Decode ``raw`` (the bytes of ``path``), raising a located error on the first bad byte.
 
-    Empty cells become ``<NA>``; nothing else is converted. Raises
-    :class:`~coopstats.errors.DataFileError` naming file, line and column for an undecodable
-    byte, a missing column, a wrong delimiter or a record with the wrong number of fields.
+    Parameters
+    ----------
+    raw
+        The file's bytes.
+    path
+        The file (named in the error).
+    encoding
+        Expected encoding (``utf-8-sig`` accepts and strips a BOM).
+    delimiter
+        Used to tell which column of the header the bad byte falls in; ``None``: a tab if
+        the header has one, else a comma.
+    name
+        Encoding name stated in the message; default ``encoding``.
+    hint
+        What the user should do about a bad byte.
+
+    Raises
+    ------
+    DataFileError
+        Naming file, 1-based line, the column (header field) and the byte.
     """
-    path = Path(path)
-    raw = path.read_bytes()
     try:
-        text = raw.decode(encoding)
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        header = raw.split(b"\n", 1)[0].decode(encoding, errors="replace").lstrip("\ufeff")
+        if delimiter is None:
+            delimiter = "\t" if "\t" in header else ","
+        names = header.rstrip("\r").split(delimiter)
+        field = raw[line_start : exc.start].count(delimiter.encode())
         raise DataFileError(
-            f"byte 0x{raw[exc.start]:02x} at character {col} is not valid {encoding}",
-            path=path, line=line, hint="save the file as UTF-8 (Excel: 'CSV UTF-8')",
+            f"byte 0x{raw[exc.start]:02x} at character {exc.start - line_start + 1} is not valid "
+            f"{name or encoding}",
+            path=Path(path),
+            line=raw[: exc.start].count(b"\n") + 1,
+            column=names[field] if field < len(names) else f"field {field + 1}",
+            hint=hint,
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+
+def parse_json(text: str, path: str | Path, *, hint: str) -> Any:
+    """``json.loads(text)``, or a :class:`DataFileError` naming ``path``, line and character."""
     try:
-        header = next(reader)
-    except StopIteration:
-        raise DataFileError("the file is empty", path=path, line=1, hint=f"expected a header with {list(required)}") from None
-    missing = [c for c in required if c not in header]
-    if missing:
-        guess = ""
-        if len(header) == 1 and any(d in header[0] for d in ";\t|"):
-            guess = f" The header looks delimited by something other than {delimiter!r}."
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
         raise DataFileError(
-            f"missing column(s) {missing}; found {header}.{guess}",
-            path=path, line=1, column=missing[0], hint=f"the file needs the columns {list(required)}",
-        )
+            f"not valid JSON ({exc.msg})",
+            path=Path(path),
+            line=exc.lineno,
+            column=f"character {exc.colno}",
+            hint=hint,
+        ) from None
+
+
+def load_yaml(path: str | Path, *, hint: str) -> Any:
+    """Parse the UTF-8 YAML file ``path`` (safe loader), or raise a located DataFileError."""
+    import yaml  # only the modules reading YAML need it
+
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataFileError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})",
+            path=path,
+            line=None if mark is None else mark.line + 1,
+            hint=hint,
+        ) from None
+
+
+def csv_records(
+    reader: Any,
+    header: Sequence[str],
+    path: str | Path,
+    *,
+    delimiter: str,
+    column_of: Callable[[list[str]], str | None],
+    hint: str,
+) -> tuple[list[list[str]], list[int]]:
+    """Return the records of a :func:`csv.reader` past its header and their start lines.
+
+    Blank lines are skipped. Raises :class:`~coopstats.errors.DataFileError` naming the
+    file and line for a record whose field count differs from the header's (the column is
+    ``column_of(record)``, the hint ``hint``) or for malformed CSV.
+    """
     rows, lines = [], []
     start = reader.line_num + 1
     try:
@@ -62,15 +124,78 @@ def read_csv_strict(
             if len(rec) != len(header):
                 raise DataFileError(
                     f"record has {len(rec)} fields, the header has {len(header)}",
-                    path=path, line=start, column=header[min(len(rec), len(header)) - 1] if rec else None,
-                    value=delimiter.join(rec)[:80], hint="check quoting and the delimiter; the file may be truncated",
+                    path=Path(path),
+                    line=start,
+                    column=column_of(rec),
+                    value=delimiter.join(rec)[:80],
+                    hint=hint,
                 )
             rows.append(rec)
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataFileError(f"malformed CSV ({exc})", path=path, line=reader.line_num,
-                            hint="the file may be truncated inside a quoted field") from None
+        raise DataFileError(
+            f"malformed CSV ({exc})",
+            path=Path(path),
+            line=reader.line_num,
+            hint="the file may be truncated inside a quoted field",
+        ) from None
+    return rows, lines
+
+
+def read_csv_strict(
+    path: str | Path,
+    *,
+    required: Sequence[str],
+    encoding: str = "utf-8-sig",
+    delimiter: str = ",",
+    text: str | None = None,
+) -> pd.DataFrame:
+    """Read a small CSV as strings, indexed by the 1-based line where each record starts.
+
+    Empty cells become ``<NA>``; nothing else is converted. ``text``: the file's contents
+    when the caller has already decoded them (the file is then not read again). Raises
+    :class:`~coopstats.errors.DataFileError` naming file, line and column for an undecodable
+    byte, a missing column, a wrong delimiter or a record with the wrong number of fields.
+    """
+    import pandas as pd  # imported here: fetch uses this module and stays pandas-free
+
+    path = Path(path)
+    if text is None:
+        text = decode_bytes(
+            path.read_bytes(),
+            path,
+            encoding=encoding,
+            delimiter=delimiter,
+            hint="save the file as UTF-8 (Excel: 'CSV UTF-8')",
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataFileError(
+            "the file is empty", path=path, line=1, hint=f"expected a header with {list(required)}"
+        ) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        guess = ""
+        if len(header) == 1 and any(d in header[0] for d in ";\t|"):
+            guess = f" The header looks delimited by something other than {delimiter!r}."
+        raise DataFileError(
+            f"missing column(s) {missing}; found {header}.{guess}",
+            path=path,
+            line=1,
+            column=missing[0],
+            hint=f"the file needs the columns {list(required)}",
+        )
+    rows, lines = csv_records(
+        reader,
+        header,
+        path,
+        delimiter=delimiter,
+        column_of=lambda rec: header[min(len(rec), len(header)) - 1] if rec else None,
+        hint="check quoting and the delimiter; the file may be truncated",
+    )
     frame = pd.DataFrame(rows, columns=header, dtype="string")
     frame.index = pd.Index(lines, name="line")
     return frame.replace("", pd.NA)

@@ -1,4 +1,4 @@
-"""Sub-commands about data: ``coopstats data fetch``, ``coopstats data build``, ``coopstats facts check``.
+"""Sub-commands about data: ``coopstats data fetch|build`` and ``coopstats facts check``.
 
 The work is done in :mod:`coopstats.sources.fetch` (downloads) and
 :mod:`coopstats.sources.ingest` (raw -> ``data/processed``); this module only parses arguments.
@@ -10,21 +10,27 @@ import argparse
 
 __all__ = ["register"]
 
+_ROOT_HELP = "project root (default: found from the current directory)"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the data sub-commands."""
     data = sub.add_parser("data", help="download upstream data and build data/processed")
     dsub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     fetch = dsub.add_parser("fetch", help="download registered upstream files (needs network)")
-    fetch.add_argument("--root", default=None, help="project root (default: found from the current directory)")
-    fetch.add_argument("--only", action="append", default=None, help="registry entry to fetch (repeatable)")
+    fetch.add_argument("--root", default=None, help=_ROOT_HELP)
     fetch.add_argument(
-        "--pin", action="store_true",
-        help="trust files without a pinned SHA-256 on first use; record the hash in data/raw/downloads.lock.json",
+        "--only", action="append", default=None, help="registry entry to fetch (repeatable)"
+    )
+    fetch.add_argument(
+        "--pin",
+        action="store_true",
+        help="trust files without a pinned SHA-256 on first use; record the hash in "
+        "data/raw/downloads.lock.json",
     )
     fetch.set_defaults(func=_data_fetch)
     build = dsub.add_parser("build", help="rebuild data/processed from data/raw (deterministic)")
-    build.add_argument("--root", default=None, help="project root (default: found from the current directory)")
+    build.add_argument("--root", default=None, help=_ROOT_HELP)
     build.set_defaults(func=_data_build)
 
     facts = sub.add_parser("facts", help="check the cited facts table")
@@ -40,7 +46,10 @@ def _facts_check(args: argparse.Namespace) -> int:
     from .facts import read_facts
 
     cleaned = read_facts(args.path)
-    print(f"{args.path}: {cleaned.rows_in} rows in, {cleaned.rows_kept} kept, {cleaned.rows_rejected} rejected")
+    print(
+        f"{args.path}: {cleaned.rows_in} rows in, {cleaned.rows_kept} kept, "
+        f"{cleaned.rows_rejected} rejected"
+    )
     if args.quarantine:
         print(f"ledger: {write_ledger(cleaned, args.quarantine)}")
     return 0 if cleaned.rows_rejected == 0 else 1

@@ -57,19 +57,19 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import warnings
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from .. import geo
 from ..errors import CoopstatsWarning, DataFileError, InvalidParameterError
 from ..ledger import Cleaned, chain, reject_rows, validate_rows
 from ..schemas import TRADE, schema_for, trade_schema
+from ._text import csv_records, decode_bytes, parse_json, read_csv_strict
 
 __all__ = [
     "REQUIRED_FIELDS",
@@ -128,16 +128,10 @@ API_RECORD_CAPS = (500, 100_000, 250_000)
 _STEP = "comtrade"
 
 
-def _data_path(name: str) -> Path:
-    return Path(str(resources.files("coopstats") / "data" / name))
-
-
 @lru_cache(maxsize=1)
 def _excluded() -> pd.DataFrame:
-    from ._text import read_csv_strict
-
     table = read_csv_strict(
-        _data_path("comtrade_excluded_codes.csv"), required=["code", "name", "reason", "source"]
+        geo.data_path("comtrade_excluded_codes.csv"), required=["code", "name", "reason", "source"]
     )
     return table.assign(code=table["code"].astype(int)).set_index("code")
 
@@ -157,9 +151,7 @@ def non_reporters(path: str | Path | None = None) -> pd.DataFrame:
     (Russia from 2022; Belarus's classified chapters 27, 31 and headings 8701, 8704 from 2022).
     Pass your own frame with these columns to :func:`to_trade` to change the list.
     """
-    from ._text import read_csv_strict
-
-    path = Path(path) if path is not None else _data_path("comtrade_non_reporters.csv")
+    path = Path(path) if path is not None else geo.data_path("comtrade_non_reporters.csv")
     table = read_csv_strict(
         path, required=["country_iso3", "year_from", "year_to", "hs_prefix", "reason", "source"]
     )
@@ -200,23 +192,14 @@ def _decode(path: Path) -> str:
                 path=path,
                 hint="the download is probably truncated; fetch it again",
             ) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        head = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-        delim = "\t" if "\t" in head else ","
-        names = head.rstrip("\r").split(delim)
-        field = raw[line_start : exc.start].count(delim.encode())
-        raise DataFileError(
-            f"byte 0x{raw[exc.start]:02x} at character {exc.start - line_start + 1} is not valid "
-            "UTF-8",
-            path=path,
-            line=raw[: exc.start].count(b"\n") + 1,
-            column=names[field] if field < len(names) else f"field {field + 1}",
-            hint="UN Comtrade files are UTF-8; re-download the file instead of re-saving it in "
-                 "another encoding",
-        ) from None
+    return decode_bytes(
+        raw,
+        path,
+        delimiter=None,  # tab or comma, as in the header
+        name="UTF-8",
+        hint="UN Comtrade files are UTF-8; re-download the file instead of re-saving it in "
+        "another encoding",
+    )
 
 
 def _canonical_names(columns: list[str], path: Path, line: int | None) -> dict[str, str]:
@@ -244,16 +227,7 @@ def _canonical_names(columns: list[str], path: Path, line: int | None) -> dict[s
 
 
 def _read_json(path: Path, text: str) -> pd.DataFrame:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFileError(
-            f"not valid JSON ({exc.msg})",
-            path=path,
-            line=exc.lineno,
-            column=f"character {exc.colno}",
-            hint="the response may be truncated; fetch it again",
-        ) from None
+    doc = parse_json(text, path, hint="the response may be truncated; fetch it again")
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise DataFileError(
             "expected the UN Comtrade API v1 shape {'count': n, 'data': [...]}",
@@ -319,33 +293,15 @@ def _read_delimited(path: Path, text: str) -> pd.DataFrame:
     except StopIteration:
         raise DataFileError("the file is empty", path=path, line=1) from None
     rename = _canonical_names(header, path, 1)
-    rows, lines = [], []
-    start = 2
-    try:
-        for rec in reader:
-            if rec == []:
-                start = reader.line_num + 1
-                continue
-            if len(rec) != len(header):
-                col = header[len(rec)] if len(rec) < len(header) else f"field {len(rec)}"
-                raise DataFileError(
-                    f"record has {len(rec)} fields, the header has {len(header)}",
-                    path=path,
-                    line=start,
-                    column=col,
-                    value=delimiter.join(rec)[:80],
-                    hint="the file may be truncated, or the delimiter/quoting is wrong",
-                )
-            rows.append(rec)
-            lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataFileError(
-            f"malformed CSV ({exc})",
-            path=path,
-            line=reader.line_num,
-            hint="the file may be truncated inside a quoted field",
-        ) from None
+    rows, lines = csv_records(
+        reader,
+        header,
+        path,
+        delimiter=delimiter,
+        # a short record names the first missing field, a long one its extra field's number
+        column_of=lambda rec: header[len(rec)] if len(rec) < len(header) else f"field {len(rec)}",
+        hint="the file may be truncated, or the delimiter/quoting is wrong",
+    )
     frame = pd.DataFrame(rows, columns=header, dtype="string").replace("", pd.NA)
     frame.index = pd.Index(lines, name="line")
     return frame[list(rename)].rename(columns=rename)
@@ -391,8 +347,6 @@ def _reject(frame: pd.DataFrame, mask, rule: str, reason: str, column: str, path
 
 
 def _declarations(raw: pd.DataFrame, path: Path, *, dataset: str | None) -> Cleaned:
-    from .. import geo
-
     steps = []
     f = raw
     checks = [

@@ -45,6 +45,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from ..errors import DataFileError, InvalidParameterError, MissingDataError
+from ._text import load_yaml, parse_json
 
 __all__ = [
     "Entry",
@@ -162,19 +163,8 @@ def load_registry(path: str | Path | None = None) -> list[Entry]:
         (a ``sha256`` must be 64 lower-case hex digits or null; targets must stay inside
         ``data/raw``; names must be unique).
     """
-    import yaml
-
     path = Path(path) if path is not None else _registry_default()
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})",
-            path=path,
-            line=None if mark is None else mark.line + 1,
-            hint="fix the YAML syntax of the registry",
-        ) from None
+    doc = load_yaml(path, hint="fix the YAML syntax of the registry")
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
         raise DataFileError("the registry needs a top-level 'entries' list", path=path, line=1)
     entries, seen = [], set()
@@ -251,15 +241,11 @@ def read_lock(path: str | Path) -> dict[str, dict]:
     path = Path(path)
     if not path.is_file():
         return {}
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataFileError(
-            f"not valid JSON ({exc.msg})",
-            path=path,
-            line=exc.lineno,
-            hint="restore the lock file from version control or delete it and re-pin",
-        ) from None
+    doc = parse_json(
+        path.read_text(encoding="utf-8"),
+        path,
+        hint="restore the lock file from version control or delete it and re-pin",
+    )
     files = doc.get("files") if isinstance(doc, dict) else None
     if not isinstance(files, dict):
         raise DataFileError("the lock file needs a 'files' object", path=path, line=1)

@@ -29,18 +29,18 @@ CC BY 4.0).
 
 from __future__ import annotations
 
-import json
+import io
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .. import geo
 from ..errors import DataFileError, InvalidParameterError, UnmappedCodeError
 from ..ledger import Cleaned, chain, empty_ledger, reject_rows, validate_rows
 from ..schemas import INDICATORS, indicators_schema
-from ._text import read_csv_strict
+from ._text import decode_bytes, parse_json, read_csv_strict
 
 __all__ = [
     "EXCLUDED_CODES_FILE",
@@ -60,14 +60,10 @@ INDICATORS_FILE = "wdi_indicators.csv"
 _STEP = "wdi"
 
 
-def _data_path(name: str) -> Path:
-    return Path(str(resources.files("coopstats") / "data" / name))
-
-
 @lru_cache(maxsize=1)
 def _excluded() -> pd.DataFrame:
     return read_csv_strict(
-        _data_path(EXCLUDED_CODES_FILE), required=["code", "name", "kind", "reason", "source"]
+        geo.data_path(EXCLUDED_CODES_FILE), required=["code", "name", "kind", "reason", "source"]
     )
 
 
@@ -79,7 +75,7 @@ def excluded_codes() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _units() -> pd.DataFrame:
     return read_csv_strict(
-        _data_path(INDICATORS_FILE), required=["indicator", "unit", "name", "source"]
+        geo.data_path(INDICATORS_FILE), required=["indicator", "unit", "name", "source"]
     )
 
 
@@ -106,27 +102,13 @@ def decode_strict(path: str | Path, *, encoding: str = "utf-8-sig", delimiter: s
         Naming file, 1-based line, the column (header field) and the byte, with a hint.
     """
     path = Path(path)
-    raw = path.read_bytes()
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        line = raw[: exc.start].count(b"\n") + 1
-        header = (
-            raw.split(b"\n", 1)[0].decode(encoding, errors="replace").lstrip("\ufeff").rstrip("\r")
-        )
-        names = header.split(delimiter)
-        field = raw[line_start : exc.start].count(delimiter.encode())
-        column = names[field] if field < len(names) else f"field {field + 1}"
-        raise DataFileError(
-            f"byte 0x{raw[exc.start]:02x} at character {exc.start - line_start + 1} is not valid "
-            f"{encoding}",
-            path=path,
-            line=line,
-            column=column,
-            hint="the file must be UTF-8; re-save it as UTF-8 (Excel: 'CSV UTF-8') or "
-                 "re-download it",
-        ) from None
+    return decode_bytes(
+        path.read_bytes(),
+        path,
+        encoding=encoding,
+        delimiter=delimiter,
+        hint="the file must be UTF-8; re-save it as UTF-8 (Excel: 'CSV UTF-8') or re-download it",
+    )
 
 
 def read_wdi(path: str | Path, *, dataset: str = "WDI") -> Cleaned:
@@ -187,9 +169,8 @@ def read_wdi(path: str | Path, *, dataset: str = "WDI") -> Cleaned:
 
 
 def _read_extract(path: Path, *, dataset: str) -> tuple[pd.DataFrame, Cleaned]:
-    decode_strict(path)
-    with open(path, encoding="utf-8-sig") as fh:
-        header = fh.readline().rstrip("\r\n").split(",")
+    text = decode_strict(path)
+    header = io.StringIO(text, newline=None).readline().rstrip("\r\n").split(",")
     time_cols = [c for c in header if c.endswith(":T")]
     others = [c for c in header if c != "economy" and not c.endswith(":T")]
     if len(time_cols) == 1:
@@ -199,7 +180,7 @@ def _read_extract(path: Path, *, dataset: str) -> tuple[pd.DataFrame, Cleaned]:
     else:
         indicator = path.stem
     required = ["economy", indicator, f"{indicator}:T"]
-    raw = read_csv_strict(path, required=required)
+    raw = read_csv_strict(path, required=required, text=text)
     if len(raw.columns) != 3:
         extra = [c for c in raw.columns if c not in required]
         raise DataFileError(
@@ -226,16 +207,7 @@ def _read_extract(path: Path, *, dataset: str) -> tuple[pd.DataFrame, Cleaned]:
 
 def _read_json(path: Path, *, dataset: str) -> tuple[pd.DataFrame, Cleaned]:
     text = decode_strict(path, encoding="utf-8-sig")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFileError(
-            f"not valid JSON ({exc.msg})",
-            path=path,
-            line=exc.lineno,
-            column=f"character {exc.colno}",
-            hint="the download may be truncated; fetch it again",
-        ) from None
+    doc = parse_json(text, path, hint="the download may be truncated; fetch it again")
     if isinstance(doc, list) and len(doc) == 1 and isinstance(doc[0], dict) and "message" in doc[0]:
         raise DataFileError(
             f"the API returned an error: {doc[0]['message']}",
@@ -303,7 +275,7 @@ def _unit_of(indicator: str, path: Path) -> str:
     units = _units().set_index("indicator")["unit"]
     if indicator not in units.index:
         raise UnmappedCodeError(
-            [indicator], what="WDI indicator", crosswalk=_data_path(INDICATORS_FILE), source=path
+            [indicator], what="WDI indicator", crosswalk=geo.data_path(INDICATORS_FILE), source=path
         )
     return str(units[indicator])
 
@@ -394,8 +366,6 @@ def drop_excluded_economies(
 
 def _check_iso3(codes: pd.Series, path: Path) -> None:
     """Raise UnmappedCodeError for codes that are not ISO 3166-1 alpha-3 (nor excluded)."""
-    from .. import geo
-
     unique = sorted({str(c) for c in codes.dropna().unique()})
     bad = [c for c in unique if len(c) != 3 or not c.isalpha() or not c.isupper()]
     candidates = [c for c in unique if c not in bad]
@@ -407,5 +377,5 @@ def _check_iso3(codes: pd.Series, path: Path) -> None:
         bad += [c for c, m in zip(candidates, mapped, strict=True) if m != c]
     if bad:
         raise UnmappedCodeError(
-            bad, what="WDI economy code", crosswalk=_data_path(EXCLUDED_CODES_FILE), source=path
+            bad, what="WDI economy code", crosswalk=geo.data_path(EXCLUDED_CODES_FILE), source=path
         )
