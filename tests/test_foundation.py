@@ -126,3 +126,14 @@ def test_every_re_exported_name_resolves_to_a_documented_function():
         obj = getattr(coopstats, name)
         if callable(obj) and not isinstance(obj, type):
             assert obj.__doc__ and len(obj.__doc__) > 40, name
+
+
+def test_code_is_lint_clean():
+    # `make lint` in the test run, so style and pydocstyle (numpy convention) cannot drift
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
