@@ -434,3 +434,35 @@ def test_large_file_streams_in_batches(
     assert np.isclose(
         cleaned.kept["value_usd"].sum(), sum((i % 7 + 1.5) * 1000 for i in range(3000) if i != 2500)
     )
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 40, 7])
+def test_mapped_file_and_zip_member_read_the_same(
+    tmp_path: Path, dicts: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """A plain CSV is memory-mapped, a zip member read through buffers: same rows, same hash.
+
+    Chunks smaller than a line (7 bytes) are extended to the line's end.
+    """
+    import hashlib
+
+    monkeypatch.setattr(baci, "_CHUNK_BYTES", chunk)
+    rows = list(ROWS)
+    rows[1] = rows[1].rsplit(",", 2)[0] + ",0,1"  # v = 0 at line 3: quarantined
+    flow_csv = write_release(tmp_path / "plain", dicts, rows)
+    zpath = tmp_path / "zip" / "BACI_HS17_V202201.zip"
+    zpath.parent.mkdir()
+    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.write(flow_csv, FLOW)
+        zf.write(dicts / "country_codes_V202201.csv", "country_codes_V202201.csv")
+        zf.write(dicts / "product_codes_HS17_V202201.csv", "product_codes_HS17_V202201.csv")
+    scans = []
+    for source in (flow_csv, zpath):
+        rel = baci.open_release(source)
+        scans.append(baci.scan_flows(rel.flows[0], rel))
+    plain, zipped = scans
+    assert plain.sha256 == zipped.sha256 == hashlib.sha256(flow_csv.read_bytes()).hexdigest()
+    assert plain.rows_in == zipped.rows_in == len(rows)
+    assert plain.ledger["line"].tolist() == zipped.ledger["line"].tolist() == [3]
+    pd.testing.assert_frame_equal(plain.kept, zipped.kept)
+    pd.testing.assert_frame_equal(plain.exports, zipped.exports)

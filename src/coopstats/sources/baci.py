@@ -25,10 +25,12 @@ missing), ``exporter_iso3`` /
 6-digit string, ``hs_revision`` from the file name, ``flow_basis = "reconciled"``,
 ``dataset = "BACI_<revision>_V<version>"``.
 
-Flow files are read once, sequentially, in chunks of a few MB (:data:`_CHUNK_BYTES`) that are
-hashed (SHA-256) and parsed by pyarrow's multi-threaded CSV reader in a background thread while
-the previous chunk is validated and aggregated with numpy; nothing is ever loaded whole into
-pandas, and memory stays bounded by a few chunks plus the rows kept. Structural
+Flow files are read once, sequentially (a plain CSV memory-mapped, a zip member decompressed),
+in chunks of a few MB (:data:`_CHUNK_BYTES`): a reader thread hashes each chunk (SHA-256) while
+two threads parse chunks with pyarrow, and the consumer validates and aggregates the parsed
+chunks with numpy, in file order; nothing is ever loaded whole into pandas, and memory stays
+bounded by a few chunks plus the rows kept (mapped pages already parsed and hashed are dropped
+from the resident set). Structural
 problems (wrong header, delimiter, encoding, field count, truncation) raise
 :class:`~coopstats.errors.DataFileError` naming file, line and column; rows that parse but break
 a rule are quarantined with their line (see :class:`FlowScan`).
@@ -106,7 +108,9 @@ _COUNTRY_HEADERS = {
 
 #: Rows per bincount flush when summing exports (bounds the buffer memory).
 _FLUSH_ROWS = 500_000
-_BLOCK_SIZE = 1 << 20
+#: pyarrow block size: above a chunk's size, so that each chunk parses into one record batch
+#: (fewer, larger batches for the numpy checks; same parsing cost).
+_BLOCK_SIZE = 16 << 20
 _MAX_CODE = 1000  # BACI country codes are 1..999
 _MAX_HS = 1_000_000
 
@@ -1012,7 +1016,11 @@ def _usd(v: np.ndarray) -> np.ndarray:
     """
     usd = v * 1000.0
     whole = np.rint(usd)
-    return np.where(np.abs(usd - whole) <= 1e-6, whole, usd)
+    off = usd - whole
+    np.abs(off, out=off)
+    if len(off) and off.max() <= 1e-6:  # the usual case: every value is whole dollars
+        return whole
+    return np.where(off <= 1e-6, whole, usd)
 
 
 class _Scanner:
@@ -1109,17 +1117,29 @@ class _Scanner:
             if m is not None:
                 missing = m if missing is None else (missing | m)
         bad = None
+        year = self.flow.year
+        # each rule's mask is built only when a cheap reduction says a row may break it
+        # (min/max propagate NaN, so a missing v is caught as well)
         checks = (
-            (missing, "key_present", "t", "t, i, j and k must all be present", t),
             (
-                t != self.flow.year,
-                "year_matches_file",
+                lambda: missing,
+                missing is not None,
+                "key_present",
                 "t",
-                f"t must equal the file's year {self.flow.year}",
+                "t, i, j and k must all be present",
                 t,
             ),
             (
-                kk < 0,
+                lambda: t != year,
+                not (t.min() == year == t.max()),
+                "year_matches_file",
+                "t",
+                f"t must equal the file's year {year}",
+                t,
+            ),
+            (
+                lambda: kk < 0,
+                kk.min() < 0,
                 "hs6_in_dictionary",
                 "k",
                 f"k is not a code of product_codes_{self.release.revision}"
@@ -1127,15 +1147,19 @@ class _Scanner:
                 k,
             ),
             (
-                ~((v > 0) & (v < np.inf)),
+                lambda: ~((v > 0) & (v < np.inf)),
+                not (v.min() > 0 and v.max() < np.inf),
                 "value_positive",
                 "v",
                 "v must be a positive number (BACI stores positive flows only)",
                 v,
             ),
-            (q < 0, "quantity_nonnegative", "q", "q must be missing or >= 0", q),
+            (lambda: q < 0, True, "quantity_nonnegative", "q", "q must be missing or >= 0", q),
         )
-        for mask, rule, column, reason, values in checks:
+        for make_mask, maybe, rule, column, reason, values in checks:
+            if not maybe:
+                continue
+            mask = make_mask()
             if mask is None or not mask.any():
                 continue
             if missing is not None and rule != "key_present":
@@ -1144,15 +1168,20 @@ class _Scanner:
                     continue
             self.quarantine(mask, values, rule=rule, column=column, reason=reason)
             bad = mask if bad is None else (bad | mask)
-        unknown = (ii < 0) | (jj < 0)
-        if missing is not None:
-            unknown &= ~missing
-        if unknown.any():
-            self.unknown.update(int(x) for x in i[unknown & (ii < 0)])
-            self.unknown.update(int(x) for x in j[unknown & (jj < 0)])
-            bad = unknown if bad is None else (bad | unknown)
+        if ii.min() < 0 or jj.min() < 0:
+            unknown = (ii < 0) | (jj < 0)
+            if missing is not None:
+                unknown &= ~missing
+            if unknown.any():
+                self.unknown.update(int(x) for x in i[unknown & (ii < 0)])
+                self.unknown.update(int(x) for x in j[unknown & (jj < 0)])
+                bad = unknown if bad is None else (bad | unknown)
         kd = self.key_dtype  # uint32 when it fits: half the memory traffic of int64
-        key = (ii.astype(kd) * kd(self.n_c) + jj.astype(kd)) * kd(self.n_p) + kk.astype(kd)
+        key = ii.astype(kd)  # (ii * n_c + jj) * n_p + kk, in place
+        key *= kd(self.n_c)
+        np.add(key, jj, out=key, casting="unsafe")
+        key *= kd(self.n_p)
+        np.add(key, kk, out=key, casting="unsafe")
         if self.dup_keys is not None:
             dup = np.isin(key, self.dup_keys)
             if bad is not None:
@@ -1260,16 +1289,34 @@ _CHUNK_BYTES = 4 << 20
 class _Chunks:
     """The data lines of a flow file as byte chunks that end at a line break.
 
-    One sequential read of the file (or zip member). The chunks, in order and after the
-    header, are the whole file: the consumer hashes them (SHA-256) as it processes them, off
-    the reading thread's critical path.
+    One sequential pass over the file. A plain file is memory-mapped and cut into slices of
+    the mapping (no copy through a read buffer: the parser reads the page cache directly); a
+    zip member is decompressed into fresh buffers. The chunks, in order and after the header,
+    are the whole file: the reading thread hashes them (SHA-256, which releases the GIL) while
+    the parser threads work, off the consumer's critical path.
     """
 
     def __init__(self, flow: FlowFile, skip: int, progress: Callable[[int], object] | None) -> None:
-        self._fh = flow.open()
         self.sha256 = hashlib.sha256()
         self.last = b""
         self._progress = progress
+        self._map = None
+        self._fh = flow.open()
+        if flow.member is None:
+            import mmap
+
+            size = self._fh.seek(0, io.SEEK_END)
+            self._fh.seek(0)
+            if size > 0:
+                self._map = mmap.mmap(self._fh.fileno(), 0, access=mmap.ACCESS_READ)
+                if hasattr(self._map, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):
+                    self._map.madvise(mmap.MADV_SEQUENTIAL)
+                self._skip = min(skip, size)
+                self._released = 0  # pages below this offset are out of the resident set
+                self._end = self._skip  # end of the chunks done
+                with memoryview(self._map)[: self._skip] as head:
+                    self.sha256.update(head)
+                return
         head = bytearray(skip)
         got = self._readinto(memoryview(head))
         self.sha256.update(head[:got])
@@ -1284,6 +1331,9 @@ class _Chunks:
         return got
 
     def __iter__(self) -> Iterator[memoryview]:
+        if self._map is not None:
+            yield from self._mapped()
+            return
         carry = b""
         while True:
             buf = bytearray(len(carry) + _CHUNK_BYTES)
@@ -1304,17 +1354,56 @@ class _Chunks:
             carry = bytes(buf[cut:end])
             yield memoryview(buf)[:cut]
 
+    def _mapped(self) -> Iterator[memoryview]:
+        mm = self._map
+        size = len(mm)
+        self.last = mm[size - 1 : size]
+        view = memoryview(mm)
+        pos = self._skip
+        while pos < size:
+            end = min(pos + _CHUNK_BYTES, size)
+            cut = mm.rfind(b"\n", pos, end) + 1
+            if cut <= pos:  # a line longer than a chunk: extend to its end (or the file's)
+                cut = mm.find(b"\n", end) + 1 or size
+            if self._progress is not None:
+                self._progress(cut - pos)
+            yield view[pos:cut]
+            pos = cut
+
+    def done(self, chunk: memoryview) -> None:
+        """Tell that ``chunk`` (the oldest one not yet done) is parsed and hashed.
+
+        A mapped file's pages up to there leave the process's resident set (``MADV_DONTNEED``:
+        the data stays in the page cache), so memory stays bounded by a few chunks as with
+        read buffers. Nothing else changes: a page touched again is mapped again.
+        """
+        if self._map is None or not hasattr(self._map, "madvise"):
+            return
+        import mmap
+
+        self._end += chunk.nbytes
+        upto = self._end - self._end % mmap.PAGESIZE
+        if upto > self._released:
+            self._map.madvise(mmap.MADV_DONTNEED, self._released, upto - self._released)
+            self._released = upto
+
     def close(self) -> None:
         self._fh.close()
+        if self._map is not None:
+            try:
+                self._map.close()
+            except BufferError:  # a slice is still referenced; the mapping goes with it
+                pass
+            self._map = None
 
 
 def _parsed(chunks: _Chunks, ro, po, co, errors: list) -> Iterator:
     """Yield ``(table, chunk)`` in file order; two chunks are parsed at a time.
 
-    A reader thread cuts the file into chunks and hands each to a pool of two parser threads
-    (single-threaded pyarrow per chunk: about 15 % less CPU than pyarrow splitting each chunk
-    over threads); at most :data:`_IN_FLIGHT` chunks are ahead of the consumer, which bounds
-    memory.
+    A reader thread cuts the file into chunks, hands each to a pool of two parser threads and
+    hashes it while it parses (single-threaded pyarrow per chunk: about 15 % less CPU than
+    pyarrow splitting each chunk over threads); at most :data:`_IN_FLIGHT` chunks are ahead
+    of the consumer, which bounds memory.
     """
     import queue
     import threading
@@ -1353,7 +1442,9 @@ def _parsed(chunks: _Chunks, ro, po, co, errors: list) -> Iterator:
     def read() -> None:
         try:
             for chunk in chunks:
-                if not put(pool.submit(parse, chunk)):
+                future = pool.submit(parse, chunk)
+                chunks.sha256.update(chunk)  # in file order, while the chunk parses
+                if not put(future):
                     return
         except BaseException as exc:  # re-raised in the consumer
             errors.append(exc)
@@ -1401,7 +1492,7 @@ def _scan(
     chunks = _Chunks(flow, skip, progress)
     try:
         for table, chunk in _parsed(chunks, ro, po, co, errors):
-            chunks.sha256.update(chunk)  # releases the GIL; in file order
+            chunks.done(chunk)
             for batch in table.to_batches():
                 sc.process(batch, q_as_text)
     except pa.ArrowInvalid as exc:

@@ -146,8 +146,13 @@ _STATS_COLUMNS = frozenset(
 )
 
 
-def _parquet_options(schema) -> dict:
-    """Return writer options: zstd, dictionary encoding for text only, statistics, no timestamps."""
+def _parquet_options(schema, *, no_statistics: Iterable[str] = ()) -> dict:
+    """Return writer options: zstd, dictionary encoding for text only, statistics, no timestamps.
+
+    ``no_statistics`` names columns whose min/max would be useless for skipping row groups
+    (e.g. ``hs6_code`` in a file sorted by exporter first, where every row group spans almost
+    every code); string statistics are the costliest part of writing such a file.
+    """
     import pyarrow as pa
 
     text = [
@@ -166,8 +171,11 @@ def _parquet_options(schema) -> dict:
         "write_statistics": [
             f.name
             for f in schema
-            if f.name in _STATS_COLUMNS
-            or not (pa.types.is_string(f.type) or pa.types.is_dictionary(f.type))
+            if f.name not in no_statistics
+            and (
+                f.name in _STATS_COLUMNS
+                or not (pa.types.is_string(f.type) or pa.types.is_dictionary(f.type))
+            )
         ],
         "store_schema": False,
     }
@@ -176,10 +184,13 @@ def _parquet_options(schema) -> dict:
 class _ParquetParts:
     """Append sorted chunks to one Parquet file with fixed-size row groups."""
 
-    def __init__(self, path: Path, columns: list[str]) -> None:
+    def __init__(
+        self, path: Path, columns: list[str], *, no_statistics: Iterable[str] = ()
+    ) -> None:
         import pyarrow as pa
 
         self.path = path
+        self.no_statistics = tuple(no_statistics)
         self.schema = _arrow_schema(columns, dictionary=True)
         self.pending: list = []
         self.pending_rows = 0
@@ -191,7 +202,11 @@ class _ParquetParts:
         import pyarrow.parquet as pq
 
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self.path, self.schema, **_parquet_options(self.schema))
+            self._writer = pq.ParquetWriter(
+                self.path,
+                self.schema,
+                **_parquet_options(self.schema, no_statistics=self.no_statistics),
+            )
         return self._writer
 
     def append(self, table) -> None:
@@ -369,8 +384,12 @@ def ingest_baci(
     out = Path(out)
     (out / "quarantine").mkdir(parents=True, exist_ok=True)
 
-    trade = _ParquetParts(out / OUTPUTS["trade"], TRADE)
-    exports = _ParquetParts(out / OUTPUTS["exports_by_country"], EXPORTS)
+    # both files are sorted by exporter first: hs6_code min/max per row group would span
+    # nearly every code and let no reader skip anything (world_totals keeps them)
+    trade = _ParquetParts(out / OUTPUTS["trade"], TRADE, no_statistics=("hs6_code",))
+    exports = _ParquetParts(
+        out / OUTPUTS["exports_by_country"], EXPORTS, no_statistics=("hs6_code",)
+    )
     world_parts: list[pd.DataFrame] = []
     ledgers: list[pd.DataFrame] = []
     stats = {
@@ -454,21 +473,35 @@ def ingest_baci(
         import pyarrow as pa
 
         trade.append(pa.Table.from_pandas(_typed(extra_trade, TRADE), preserve_index=False))
-    trade.close()
-    exports.close()
-    world = (
-        pd.concat(world_parts, ignore_index=True) if world_parts else pd.DataFrame(columns=WORLD)
-    )
-    write_parquet(
-        _typed(world, WORLD).sort_values(WORLD_SORT, kind="stable"), out / OUTPUTS["world_totals"]
-    )
-    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else empty_ledger()
-    write_ledger(
-        Cleaned(
-            pd.DataFrame(), ledger, "baci", int(ledger.drop_duplicates(["file", "line"]).shape[0])
-        ),
-        out / "quarantine",
-    )
+
+    def write_world_and_ledger() -> None:
+        world = (
+            pd.concat(world_parts, ignore_index=True)
+            if world_parts
+            else pd.DataFrame(columns=WORLD)
+        )
+        write_parquet(
+            _typed(world, WORLD).sort_values(WORLD_SORT, kind="stable"),
+            out / OUTPUTS["world_totals"],
+        )
+        ledger = pd.concat(ledgers, ignore_index=True) if ledgers else empty_ledger()
+        write_ledger(
+            Cleaned(
+                pd.DataFrame(),
+                ledger,
+                "baci",
+                int(ledger.drop_duplicates(["file", "line"]).shape[0]),
+            ),
+            out / "quarantine",
+        )
+
+    # the last row groups of the three files are written side by side (pyarrow's writer and
+    # compression release the GIL)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="coopstats-write") as writers:
+        side = [writers.submit(exports.close), writers.submit(write_world_and_ledger)]
+        trade.close()
+        for job in side:
+            job.result()
     stats["rows_trade"] = trade.rows
     stats["rows_exports"] = exports.rows
     return stats
