@@ -1410,10 +1410,10 @@ def _stamp_line(stamp: str) -> str:
     return f'<p class="{STAMP_CLASS}">Built {html.escape(stamp)}</p>'
 
 
-def _banner(synthetic: bool) -> str:
+def _banner(synthetic: bool, text: str = SYNTHETIC_BANNER) -> str:
     if not synthetic:
         return ""
-    return f'<div class="coopstats-banner" role="alert">{SYNTHETIC_BANNER}</div>'
+    return f'<div class="coopstats-banner" role="alert">{html.escape(text)}</div>'
 
 
 def _header(definition: ReportDefinition, params: dict, synthetic: bool) -> str:
@@ -1797,7 +1797,7 @@ footer {{ color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top:
 </style>
 </head>
 <body>
-{_banner(any_synthetic)}
+{_banner(any_synthetic, f"Reports marked below use {SYNTHETIC_BANNER}")}
 <h1>coopstats reports</h1>
 <p>Technological-sovereignty cooperation in the EAEU, the CIS, the CSTO and the Union State.
 Each report is a notebook executed with the parameters shown; code is hidden, and every report
