@@ -63,7 +63,7 @@ data: $(SETUP_STAMP)
 
 ## Open JupyterLab on notebooks/ with the coopstats kernel
 lab: $(SETUP_STAMP)
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## Lint with ruff
 lint: $(SETUP_STAMP)
