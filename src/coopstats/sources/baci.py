@@ -383,33 +383,43 @@ def read_country_codes(source: str | Path | tuple[str | Path, str]) -> pd.DataFr
         if found is None:
             _check_header(raw, [options[0]], name)
         out[canon] = raw[found].str.strip()
-    bad = ~out["baci_code"].str.fullmatch(r"\d{1,3}").fillna(False)
-    if bad.any():
-        line = int(out.index[bad.to_numpy()][0])
-        raise DataFileError(
-            "country code is not a number of 1-3 digits",
-            path=name,
-            line=line,
-            column="country_code",
-            value=out.loc[line, "baci_code"],
-            hint="the dictionary must come unmodified from the release zip",
-        )
+    _check_codes(
+        out["baci_code"],
+        r"\d{1,3}",
+        name=name,
+        column="country_code",
+        noun="country code",
+        what="country code is not a number of 1-3 digits",
+        hint="the dictionary must come unmodified from the release zip",
+    )
     out["baci_code"] = out["baci_code"].astype("int64")
-    dup = out["baci_code"].duplicated(keep=False)
-    if dup.any():
-        line = int(out.index[dup.to_numpy()][-1])
-        raise DataFileError(
-            "duplicated country code",
-            path=name,
-            line=line,
-            column="country_code",
-            value=out.loc[line, "baci_code"],
-            hint="each code must appear once",
-        )
     for c in ("iso2", "listed_iso3"):
         out[c] = out[c].mask(out[c].isin(["N/A", ""]))
     out["version"] = kind[2]
     return out
+
+
+def _check_codes(
+    codes: pd.Series, pattern: str, *, name: str, column: str, noun: str, what: str, hint: str
+) -> None:
+    """Raise on the first code not matching ``pattern``, then on a code listed twice (last copy)."""
+    bad = ~codes.str.fullmatch(pattern).fillna(False)
+    if bad.any():
+        line = int(codes.index[bad.to_numpy()][0])
+        raise DataFileError(
+            what, path=name, line=line, column=column, value=codes.loc[line], hint=hint
+        )
+    dup = codes.duplicated(keep=False)
+    if dup.any():
+        line = int(codes.index[dup.to_numpy()][-1])
+        raise DataFileError(
+            f"duplicated {noun}",
+            path=name,
+            line=line,
+            column=column,
+            value=codes.loc[line],
+            hint="each code must appear once",
+        )
 
 
 def read_product_codes(source: str | Path | tuple[str | Path, str]) -> pd.DataFrame:
@@ -450,28 +460,15 @@ def read_product_codes(source: str | Path | tuple[str | Path, str]) -> pd.DataFr
     )
     out["bec"] = raw["bec"].str.strip().replace("", pd.NA) if "bec" in raw.columns else pd.NA
     out["bec"] = out["bec"].astype("string")
-    bad = ~out["hs6_code"].str.fullmatch(r"\d{6}").fillna(False)
-    if bad.any():
-        line = int(out.index[bad.to_numpy()][0])
-        raise DataFileError(
-            "product code is not 6 digits",
-            path=name,
-            line=line,
-            column="code",
-            value=out.loc[line, "hs6_code"],
-            hint="codes are strings with leading zeros (010121); "
-            "do not open the file in a spreadsheet",
-        )
-    dup = out["hs6_code"].duplicated(keep=False)
-    if dup.any():
-        line = int(out.index[dup.to_numpy()][-1])
-        raise DataFileError(
-            "duplicated product code",
-            path=name,
-            line=line,
-            column="code",
-            value=out.loc[line, "hs6_code"],
-        )
+    _check_codes(
+        out["hs6_code"],
+        r"\d{6}",
+        name=name,
+        column="code",
+        noun="product code",
+        what="product code is not 6 digits",
+        hint="codes are strings with leading zeros (010121); do not open the file in a spreadsheet",
+    )
     out["hs_revision"] = kind[1]
     out["version"] = kind[2]
     return out
