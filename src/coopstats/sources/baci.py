@@ -62,6 +62,7 @@ from ..errors import (
 )
 from ..ledger import LEDGER_COLUMNS, Cleaned, empty_ledger, reject_rows
 from ..schemas import TRADE
+from ._text import csv_records
 
 __all__ = [
     "FLOW_COLUMNS",
@@ -274,33 +275,14 @@ def _read_small_csv(data: bytes, name: str) -> pd.DataFrame:
         raise DataFileError("the file is empty", path=name, line=1) from None
     except csv.Error as exc:
         raise DataFileError(f"malformed CSV header ({exc})", path=name, line=1) from None
-    rows, lines = [], []
-    start = reader.line_num + 1
-    try:
-        for rec in reader:
-            if rec == []:
-                start = reader.line_num + 1
-                continue
-            if len(rec) != len(header):
-                col = header[min(len(rec), len(header)) - 1] if rec else header[0]
-                raise DataFileError(
-                    f"record has {len(rec)} fields, the header has {len(header)}",
-                    path=name,
-                    line=start,
-                    column=col,
-                    value=",".join(rec)[:80],
-                    hint="check quoting and the delimiter; the file may be truncated",
-                )
-            rows.append(rec)
-            lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataFileError(
-            f"malformed CSV ({exc})",
-            path=name,
-            line=reader.line_num,
-            hint="the file may be truncated inside a quoted field",
-        ) from None
+    rows, lines = csv_records(
+        reader,
+        header,
+        name,
+        delimiter=",",
+        column_of=lambda rec: header[min(len(rec), len(header)) - 1] if rec else header[0],
+        hint="check quoting and the delimiter; the file may be truncated",
+    )
     frame = pd.DataFrame(rows, columns=header, dtype="string")
     frame.index = pd.Index(lines, name="line")
     return frame
