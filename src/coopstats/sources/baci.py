@@ -344,15 +344,9 @@ def read_country_codes(source: str | Path | tuple[str | Path, str]) -> pd.DataFr
     DataFileError
         Wrong encoding, missing column, bad field count, a non-numeric or duplicated code.
     """
-    data, name = _read_bytes(source)
-    kind = parse_dictionary_name(name.split("!")[-1])
-    if kind is None or kind[0] != "country":
-        raise DataFileError(
-            "not a BACI country dictionary name",
-            path=name,
-            hint="expected country_codes_V<version>.csv (the version ties it to its release)",
-        )
-    raw = _read_small_csv(data, name)
+    raw, name, kind = _read_dictionary(
+        source, "country", "country_codes_V<version>.csv (the version ties it to its release)"
+    )
     out = pd.DataFrame(index=raw.index)
     for canon, options in _COUNTRY_HEADERS.items():
         found = next((c for c in options if c in raw.columns), None)
@@ -379,6 +373,19 @@ def read_country_codes(source: str | Path | tuple[str | Path, str]) -> pd.DataFr
         out[c] = out[c].mask(out[c].isin(["N/A", ""]))
     out["version"] = kind[2]
     return out
+
+
+def _read_dictionary(
+    source: str | Path | tuple[str | Path, str], which: str, expected: str
+) -> tuple[pd.DataFrame, str, tuple]:
+    """Read a BACI dictionary after checking its file name says ``which`` kind and a version."""
+    data, name = _read_bytes(source)
+    kind = parse_dictionary_name(name.split("!")[-1])
+    if kind is None or kind[0] != which:
+        raise DataFileError(
+            f"not a BACI {which} dictionary name", path=name, hint=f"expected {expected}"
+        )
+    return _read_small_csv(data, name), name, kind
 
 
 def _check_codes(
@@ -427,15 +434,7 @@ def read_product_codes(source: str | Path | tuple[str | Path, str]) -> pd.DataFr
         Wrong encoding, missing column, a code that is not 6 digits (e.g. a leading zero lost
         by a spreadsheet), or a duplicated code.
     """
-    data, name = _read_bytes(source)
-    kind = parse_dictionary_name(name.split("!")[-1])
-    if kind is None or kind[0] != "product":
-        raise DataFileError(
-            "not a BACI product dictionary name",
-            path=name,
-            hint="expected product_codes_HS<rev>_V<version>.csv",
-        )
-    raw = _read_small_csv(data, name)
+    raw, name, kind = _read_dictionary(source, "product", "product_codes_HS<rev>_V<version>.csv")
     _check_header(raw, ["code", "description"], name)
     out = pd.DataFrame(
         {"hs6_code": raw["code"].str.strip(), "description": raw["description"]}, index=raw.index

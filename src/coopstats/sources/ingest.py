@@ -38,7 +38,6 @@ sorted by their key, row groups have a fixed size, and no timestamp is written a
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import shutil
@@ -51,6 +50,7 @@ import pandas as pd
 from ..errors import MissingDataError
 from ..ledger import Cleaned, empty_ledger, write_ledger
 from ..schemas import TRADE
+from .fetch import file_sha256
 
 __all__ = [
     "build_processed",
@@ -94,15 +94,6 @@ OUTPUTS = {
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
-
-
-def sha256_file(path: str | Path, *, chunk: int = 1 << 22) -> str:
-    """SHA-256 hex digest of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _arrow_schema(columns: list[str], *, dictionary: bool = False):
@@ -688,7 +679,7 @@ def build_processed(
     processed_dir: str | Path,
     *,
     progress: bool = False,
-    hasher: Callable[[Path], str] = sha256_file,
+    hasher: Callable[[Path], str] = file_sha256,
 ) -> dict[str, Path]:
     """Rebuild the processed tables from the raw inputs (deterministic).
 
@@ -818,7 +809,7 @@ def build_processed(
         for key, name in OUTPUTS.items():
             p = work / name
             if key != "manifest" and p.is_file():
-                outputs[name] = {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+                outputs[name] = {"sha256": file_sha256(p), "bytes": p.stat().st_size}
         manifest["outputs"] = outputs
         (work / OUTPUTS["manifest"]).write_text(
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
