@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,6 +143,25 @@ def csv_records(
     return rows, lines
 
 
+def require_columns(
+    header: Sequence[str], required: Iterable[str], path: str | Path, *, delimiter: str, hint: str
+) -> None:
+    """Raise naming file, line 1 and the first missing column; guess a wrong delimiter."""
+    header = list(header)
+    missing = [c for c in required if c not in header]
+    if missing:
+        guess = ""
+        if len(header) == 1 and any(d in header[0] for d in ";\t|,".replace(delimiter, "")):
+            guess = f" The header looks delimited by something other than {delimiter!r}."
+        raise DataFileError(
+            f"missing column(s) {missing}; found {header}.{guess}",
+            path=path,
+            line=1,
+            column=missing[0],
+            hint=hint,
+        )
+
+
 def read_csv_strict(
     path: str | Path,
     *,
@@ -176,18 +195,13 @@ def read_csv_strict(
         raise DataFileError(
             "the file is empty", path=path, line=1, hint=f"expected a header with {list(required)}"
         ) from None
-    missing = [c for c in required if c not in header]
-    if missing:
-        guess = ""
-        if len(header) == 1 and any(d in header[0] for d in ";\t|"):
-            guess = f" The header looks delimited by something other than {delimiter!r}."
-        raise DataFileError(
-            f"missing column(s) {missing}; found {header}.{guess}",
-            path=path,
-            line=1,
-            column=missing[0],
-            hint=f"the file needs the columns {list(required)}",
-        )
+    require_columns(
+        header,
+        required,
+        path,
+        delimiter=delimiter,
+        hint=f"the file needs the columns {list(required)}",
+    )
     rows, lines = csv_records(
         reader,
         header,

@@ -62,7 +62,7 @@ from ..errors import (
 )
 from ..ledger import LEDGER_COLUMNS, Cleaned, empty_ledger, reject_rows
 from ..schemas import TRADE
-from ._text import csv_records
+from ._text import csv_records, require_columns
 
 __all__ = [
     "FLOW_COLUMNS",
@@ -289,19 +289,13 @@ def _read_small_csv(data: bytes, name: str) -> pd.DataFrame:
 
 
 def _check_header(frame: pd.DataFrame, required: Iterable[str], name: str) -> None:
-    header = list(frame.columns)
-    missing = [c for c in required if c not in header]
-    if missing:
-        guess = ""
-        if len(header) == 1 and any(d in header[0] for d in ";\t|"):
-            guess = " The header looks delimited by something other than ','."
-        raise DataFileError(
-            f"missing column(s) {missing}; found {header}.{guess}",
-            path=name,
-            line=1,
-            column=missing[0],
-            hint="use the dictionary shipped inside the BACI release zip, unmodified",
-        )
+    require_columns(
+        frame.columns,
+        required,
+        name,
+        delimiter=",",
+        hint="use the dictionary shipped inside the BACI release zip, unmodified",
+    )
 
 
 def _read_bytes(source: str | Path | tuple[str | Path, str]) -> tuple[bytes, str]:
