@@ -345,9 +345,11 @@ def test_extract_entries_are_unzipped_next_to_the_download(tmp_path):
 # ----------------------------------------------------------------------------- registry
 def test_shipped_registry_lists_real_upstreams_without_invented_hashes(root):
     entries = {e.name: e for e in F.load_registry()}
-    baci = entries["baci_hs17_v202201"]
-    assert baci.url == "https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_HS17_V202201.zip"
+    baci = entries["baci_hs92_v202601"]
+    assert baci.url == "https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_HS92_V202601.zip"
     assert baci.default and baci.licence.startswith("Etalab")
+    assert not entries["baci_hs17_v202601"].default and not entries["baci_hs22_v202601"].default
+    assert "ISO numeric" not in " ".join(e.note for e in entries.values())
     assert entries["wdi_pa_nus_fcrf"].url.startswith(
         "https://api.worldbank.org/v2/country/all/indicator/PA.NUS.FCRF"
     )
@@ -424,6 +426,6 @@ def test_coopstats_data_fetch_offline_exits_2_naming_the_file(tmp_path):
         check=False,
     )
     assert proc.returncode == 2
-    target = tmp_path / "data" / "raw" / "downloads" / "baci" / "BACI_HS17_V202201.zip"
-    assert "missing input 'BACI_HS17_V202201.zip'" in proc.stderr and str(target) in proc.stderr
+    target = tmp_path / "data" / "raw" / "downloads" / "baci" / "BACI_HS92_V202601.zip"
+    assert "missing input 'BACI_HS92_V202601.zip'" in proc.stderr and str(target) in proc.stderr
     assert "by hand" in proc.stderr and proc.stderr.count("\n") == 1  # one clear line, no traceback

@@ -14,14 +14,17 @@ reconciled bilateral trade of every country pair at the HS 6-digit level, one CS
 
 File names carry the revision, the year and the release version, e.g.
 ``BACI_HS17_Y2020_V202201.csv`` inside ``BACI_HS17_V202201.zip``, next to
-``country_codes_V202201.csv`` and ``product_codes_HS17_V202201.csv``. Country codes changed
-between vintages (V202201 uses 842/251/699/757, newer ones ISO numeric), so code tables are
-always the ones **of the same release version** as the flow file; a mismatch is an error.
+``country_codes_V202201.csv`` and ``product_codes_HS17_V202201.csv``. Every release so far
+(V202201 ... V202601) keeps BACI's own Comtrade-style codes (842 USA, 251 France, 699 India,
+757 Switzerland, 579 Norway), but details change between vintages (381 Italy became 380, the
+ISO3 of 490 "Other Asia, nes" is ``N/A`` in V202201 and ``S19`` in V202601), so code tables
+are always the ones **of the same release version** as the flow file (a mismatch is an error)
+and countries are mapped from that dictionary by :func:`country_crosswalk`.
 
 Conversion to the canonical trade frame (:data:`coopstats.schemas.TRADE`):
 ``value_usd = 1000 * v`` (whole dollars, see :func:`_usd`), ``quantity_t = q`` (missing stays
 missing), ``exporter_iso3`` /
-``importer_iso3`` from :func:`coopstats.geo.baci_to_iso3`, ``hs6_code`` the dictionary's
+``importer_iso3`` from :func:`country_crosswalk` of the release's dictionary, ``hs6_code`` the dictionary's
 6-digit string, ``hs_revision`` from the file name, ``flow_basis = "reconciled"``,
 ``dataset = "BACI_<revision>_V<version>"``.
 
@@ -45,6 +48,7 @@ import logging
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +61,7 @@ from ..errors import (
     CoopstatsWarning,
     DataFileError,
     InvalidParameterError,
+    LimitExceededError,
     MissingDataError,
     UnmappedCodeError,
 )
@@ -66,6 +71,8 @@ from ._text import csv_records, require_columns
 
 __all__ = [
     "FLOW_COLUMNS",
+    "ReadLimits",
+    "READ_LIMITS",
     "FlowFile",
     "Release",
     "FlowScan",
@@ -79,6 +86,9 @@ __all__ = [
     "read_baci",
     "read_baci_cleaned",
     "iso3_codes",
+    "country_notes",
+    "country_crosswalk",
+    "COUNTRY_NOTES",
     "codes_for",
     "attribute",
     "Attributed",
@@ -114,6 +124,79 @@ _FLUSH_ROWS = 500_000
 _BLOCK_SIZE = 16 << 20
 _MAX_CODE = 1000  # BACI country codes are 1..999
 _MAX_HS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Limits the BACI reader enforces on hostile or damaged input (zip bombs, floods).
+
+    Every limit stops the read with a :class:`~coopstats.errors.LimitExceededError` that
+    names the file, the line and the limit; nothing is written. The defaults are far above
+    what a genuine release needs: a yearly HS92 file of a full release is about 300 MB and
+    10 M rows (lines of 25-60 bytes) with next to no rejected rows, and the largest single
+    bilateral HS6 flow is of the order of 1e11 USD.
+
+    Attributes
+    ----------
+    max_member_bytes : int
+        Uncompressed size of one yearly flow file (zip member or plain CSV); checked against
+        the zip header before reading and again on the bytes actually decompressed.
+        Default 8 GiB.
+    max_dictionary_bytes : int
+        Uncompressed size of a country or product dictionary read from a zip (a real one is
+        under 1 MB). Default 64 MiB.
+    max_line_bytes : int
+        Length of one line, line break included (a BACI line has about 40 bytes). A longer
+        line is refused while streaming, before it is buffered whole. Default 4096.
+    max_rejected_rows, max_rejected_share : int, float
+        The read stops once the rows quarantined exceed ``max_rejected_rows +
+        max_rejected_share * rows_read`` (checked after every parsed batch), so a flood of
+        blank or broken lines cannot grow the ledger without bound. Defaults 10 000 and
+        0.01 (a real 10 M-row file could have 110 000 rejected rows before the read stops).
+    max_value_usd : float
+        Plausibility bound of one flow, ``1000 * v`` in US dollars; larger values (and
+        ``inf``, or ``1e306`` which overflows to ``inf`` in dollars) are quarantined under
+        rule ``value_plausible``. Default 1e13 (ten trillion dollars, about 50 times the
+        largest flow BACI has ever recorded).
+    """
+
+    max_member_bytes: int = 8 << 30
+    max_dictionary_bytes: int = 64 << 20
+    max_line_bytes: int = 4096
+    max_rejected_rows: int = 10_000
+    max_rejected_share: float = 0.01
+    max_value_usd: float = 1e13
+
+    def __post_init__(self) -> None:
+        for name in ("max_member_bytes", "max_dictionary_bytes", "max_line_bytes"):
+            if int(getattr(self, name)) < 1:
+                raise InvalidParameterError(name, getattr(self, name), "an integer >= 1")
+        if self.max_line_bytes >= _CHUNK_BYTES:
+            raise InvalidParameterError(
+                "max_line_bytes", self.max_line_bytes, f"< {_CHUNK_BYTES} (the chunk size)"
+            )
+        if self.max_rejected_rows < 0 or not 0 <= self.max_rejected_share <= 1:
+            raise InvalidParameterError(
+                "max_rejected_share", self.max_rejected_share, "0..1 (and max_rejected_rows >= 0)"
+            )
+        if not self.max_value_usd > 0:
+            raise InvalidParameterError("max_value_usd", self.max_value_usd, "> 0")
+
+
+#: Default :class:`ReadLimits`.
+READ_LIMITS = ReadLimits()
+
+_ZIP_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError)
+
+
+def _damaged_zip(name: object, exc: BaseException, line: int | None = None) -> DataFileError:
+    """The error for a zip (or member) whose bytes cannot be decompressed."""
+    return DataFileError(
+        f"damaged zip member ({type(exc).__name__}: {exc})",
+        path=str(name),
+        line=line,
+        hint="delete the zip and download it again (`make data` verifies the SHA-256)",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,25 +272,41 @@ class FlowFile:
         """Open the raw bytes (the caller closes)."""
         if self.member is None:
             return open(self.path, "rb")  # noqa: SIM115 - returned to the caller
-        zf = zipfile.ZipFile(self.path)
         try:
-            return _ZipMember(zf, zf.open(self.member))
+            zf = zipfile.ZipFile(self.path)
+        except _ZIP_ERRORS as exc:
+            raise _damaged_zip(self.path, exc) from None
+        try:
+            return _ZipMember(zf, zf.open(self.member), self.name)
+        except _ZIP_ERRORS as exc:
+            zf.close()
+            raise _damaged_zip(self.name, exc) from None
         except Exception:
             zf.close()
             raise
+
+    def size(self) -> int:
+        """Uncompressed size in bytes (a zip member's as its header declares it)."""
+        if self.member is None:
+            return self.path.stat().st_size
+        with zipfile.ZipFile(self.path) as zf:
+            return zf.getinfo(self.member).file_size
 
 
 class _ZipMember(io.RawIOBase):
     """A zip member stream that closes its archive too."""
 
-    def __init__(self, zf: zipfile.ZipFile, fh: IO[bytes]) -> None:
-        self._zf, self._fh = zf, fh
+    def __init__(self, zf: zipfile.ZipFile, fh: IO[bytes], name: str = "") -> None:
+        self._zf, self._fh, self._name = zf, fh, name
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:  # noqa: D102
-        data = self._fh.read(len(b))
+        try:
+            data = self._fh.read(len(b))
+        except _ZIP_ERRORS as exc:  # a damaged member (bad CRC, bad deflate stream)
+            raise _damaged_zip(self._name, exc) from None
         b[: len(data)] = data
         return len(data)
 
@@ -301,8 +400,20 @@ def _check_header(frame: pd.DataFrame, required: Iterable[str], name: str) -> No
 def _read_bytes(source: str | Path | tuple[str | Path, str]) -> tuple[bytes, str]:
     if isinstance(source, tuple):
         zpath, member = source
-        with zipfile.ZipFile(zpath) as zf:
-            return zf.read(member), f"{zpath}!{member}"
+        name = f"{zpath}!{member}"
+        try:
+            with zipfile.ZipFile(zpath) as zf:
+                size = zf.getinfo(member).file_size
+                if size > READ_LIMITS.max_dictionary_bytes:
+                    raise LimitExceededError(
+                        f"the zip header declares {size} uncompressed bytes for a dictionary",
+                        limit="max_dictionary_bytes",
+                        allowed=READ_LIMITS.max_dictionary_bytes,
+                        path=name,
+                    )
+                return zf.read(member), name
+        except _ZIP_ERRORS as exc:
+            raise _damaged_zip(name, exc) from None
     path = Path(source)
     if not path.is_file():
         raise MissingDataError(
@@ -331,7 +442,8 @@ def read_country_codes(source: str | Path | tuple[str | Path, str]) -> pd.DataFr
         ``baci_code`` (int64), ``country_name``, ``country_name_full``, ``iso2``,
         ``listed_iso3`` (the dictionary's own ISO3; ``<NA>`` where it says ``N/A`` or is
         blank) and ``version``, indexed by source line. The ISO3 used by coopstats comes from
-        :func:`coopstats.geo.baci_to_iso3`, not from ``listed_iso3``.
+        :func:`country_crosswalk` (``listed_iso3`` plus the package's notes on grouped,
+        historic and "nes" codes).
 
     Raises
     ------
@@ -1512,8 +1624,166 @@ def _scan(
 # --------------------------------------------------------------------------------------------
 
 
-def iso3_codes(codes: Iterable[int], *, version: str) -> dict[int, str | None]:
-    """Map BACI country codes of release ``version`` to ISO3 (:func:`coopstats.geo.baci_to_iso3`).
+#: Package notes on BACI country codes that are not plain ISO countries (grouped, historic,
+#: Comtrade-specific, "nes" areas), valid for every release (see :func:`country_crosswalk`).
+COUNTRY_NOTES = "baci_country_notes.csv"
+_NOTE_STATUSES = ("comtrade", "grouped", "historic", "nes")
+
+
+def country_notes() -> pd.DataFrame:
+    """Return the package's notes on BACI country codes that are not plain ISO countries.
+
+    One row per BACI code (``data/baci_country_notes.csv``): ``baci_code`` (int64),
+    ``listed_iso3`` (the ISO3 spellings releases are known to print for it, ``N/A`` for none,
+    ``|``-separated: 490 is ``N/A`` in V202201 and ``S19`` in V202601), ``iso3`` (coopstats'
+    key, ``<NA>`` for "nes" areas), ``status`` (``comtrade``, ``grouped``, ``historic``,
+    ``nes``), ``name``, ``note`` and ``source``.
+
+    Raises
+    ------
+    DataFileError
+        A malformed notes file (names line, column and value).
+    """
+    from ..geo import data_path
+
+    path = data_path(COUNTRY_NOTES)
+    frame = _read_small_csv(path.read_bytes(), str(path))
+    _check_header(
+        frame, ["baci_code", "listed_iso3", "iso3", "status", "name", "note", "source"], str(path)
+    )
+    _check_codes(
+        frame["baci_code"],
+        r"\d{1,3}",
+        name=str(path),
+        column="baci_code",
+        noun="country code",
+        what="not a 1-3 digit BACI code",
+        hint="one row per BACI code",
+    )
+    for col, ok, what in (
+        ("status", frame["status"].isin(_NOTE_STATUSES), f"status must be one of {_NOTE_STATUSES}"),
+        (
+            "iso3",
+            frame["iso3"].str.fullmatch(r"[A-Z]{3}") | (frame["status"] == "nes"),
+            "iso3 must be an ISO 3166 alpha-3 code (blank only for 'nes' areas)",
+        ),
+        ("note", frame["note"].str.strip() != "", "every note needs its text"),
+        ("source", frame["source"].str.strip() != "", "every note needs a source"),
+    ):
+        bad = ~ok.fillna(False).astype(bool)
+        if bad.any():
+            line = int(frame.index[bad.to_numpy()][0])
+            raise DataFileError(
+                what, path=path, line=line, column=col, value=frame.loc[line, col],
+                hint="fix the row of the package's BACI country notes",
+            )
+    out = frame.copy()
+    out["baci_code"] = out["baci_code"].astype("int64")
+    out["iso3"] = out["iso3"].replace("", pd.NA).astype("string")
+    return out.reset_index(drop=True)
+
+
+def _known_iso3(notes: pd.DataFrame) -> frozenset[str]:
+    """ISO 3166-1 alpha-3 codes (country_converter) plus the ISO 3166-3 codes of the notes."""
+    import country_converter as coco
+
+    data = coco.CountryConverter().data
+    return frozenset(str(x) for x in data["ISO3"].dropna()) | frozenset(
+        notes["iso3"].dropna().astype(str)
+    )
+
+
+def country_crosswalk(countries: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+    """Map a release's own country dictionary to ISO3, with the package's notes.
+
+    Works for every BACI release (V2020xx-V2026xx) without a code change:
+
+    * a code with a note in :func:`country_notes` (grouped 842 USA, 251 France, 757
+      Switzerland, 579 Norway; Comtrade-specific 699 India; historic 810 USSR, 891 Serbia and
+      Montenegro, 711 SACU; "nes" areas 490 Other Asia and 697 Europe EFTA) takes the note's
+      ISO3, after checking that the release prints one of the spellings the note knows (a
+      new spelling may mean a new meaning: it raises, so a person looks before it is used);
+    * any other code takes the ISO3 printed in the dictionary's own column
+      (``iso_3digit_alpha`` in V202201, ``country_iso3`` from V2024), which must be an
+      ISO 3166 alpha-3 code.
+
+    Parameters
+    ----------
+    countries : pandas.DataFrame
+        :func:`read_country_codes` of the release (``baci_code, country_name, listed_iso3``).
+    source : str, optional
+        File named in errors (default: the dictionary's version).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``baci_code, country_name, listed_iso3, iso3`` (``<NA>`` for "nes" areas), ``status``
+        (``iso`` or the note's status), ``note``; one row per dictionary code.
+
+    Raises
+    ------
+    UnmappedCodeError
+        Codes without a note whose listed ISO3 is missing or not an ISO 3166 code (all of
+        them, with the file to add a note to).
+    DataFileError
+        A noted code printed with an ISO3 the note does not know.
+    """
+    from ..geo import data_path
+
+    notes = country_notes().set_index("baci_code")
+    known = _known_iso3(notes.reset_index())
+    where = source or "BACI " + ", ".join(
+        sorted({f"V{v}" for v in countries.get("version", pd.Series(["?"])).astype(str)})
+    )
+    rows, unknown = [], []
+    for line, rec in countries.iterrows():
+        code = int(rec["baci_code"])
+        listed = rec["listed_iso3"]
+        printed = "N/A" if pd.isna(listed) else str(listed)
+        if code in notes.index:
+            note = notes.loc[code]
+            if printed not in str(note["listed_iso3"]).split("|"):
+                raise DataFileError(
+                    f"BACI code {code} ({rec['country_name']}) is listed with ISO3 {printed!r}; "
+                    f"the package's note expects {note['listed_iso3']!r}",
+                    path=where,
+                    line=int(line) if isinstance(line, (int, np.integer)) else None,
+                    column="iso3",
+                    value=printed,
+                    hint=f"check what the code covers in this release and add the spelling to "
+                    f"{data_path(COUNTRY_NOTES)}",
+                )
+            iso3, status, text = note["iso3"], str(note["status"]), str(note["note"])
+        elif printed in known:
+            iso3, status, text = printed, "iso", ""
+        else:
+            unknown.append(f"{code} ({rec['country_name']}, ISO3 {printed!r})")
+            continue
+        rows.append((code, rec["country_name"], listed, iso3, status, text))
+    if unknown:
+        raise UnmappedCodeError(
+            unknown,
+            what="BACI country code",
+            crosswalk=data_path(COUNTRY_NOTES),
+            source=f"{where}: listed ISO3 is not an ISO 3166 code and the package has no note",
+        )
+    out = pd.DataFrame(
+        rows, columns=["baci_code", "country_name", "listed_iso3", "iso3", "status", "note"]
+    )
+    out["baci_code"] = out["baci_code"].astype("int64")
+    for c in ("country_name", "listed_iso3", "iso3", "status", "note"):
+        out[c] = out[c].astype("string")
+    return out
+
+
+def iso3_codes(
+    codes: Iterable[int], *, version: str, countries: pd.DataFrame | None = None
+) -> dict[int, str | None]:
+    """Map BACI country codes of one release to ISO3.
+
+    With ``countries`` (the release's own dictionary, :func:`read_country_codes`) the mapping
+    is :func:`country_crosswalk` (any release); without it, the curated crosswalk of
+    :func:`coopstats.geo.baci_to_iso3` for ``version`` (V202201 only).
 
     Codes of areas without a country ("nes" areas such as 490 "Other Asia, nes" and 697
     "Europe EFTA, nes") map to ``None``; callers quarantine the rows that need them.
@@ -1521,13 +1791,24 @@ def iso3_codes(codes: Iterable[int], *, version: str) -> dict[int, str | None]:
     Raises
     ------
     UnmappedCodeError
-        From :mod:`coopstats.geo` for codes its crosswalk does not know, all listed.
+        Codes the mapping does not know, all listed.
     """
-    from ..geo import baci_to_iso3
-
     uniq = sorted({int(c) for c in codes})
     if not uniq:
         return {}
+    if countries is not None:
+        walk = country_crosswalk(countries)
+        lookup = dict(zip(walk["baci_code"].tolist(), walk["iso3"].tolist(), strict=True))
+        missing = [c for c in uniq if c not in lookup]
+        if missing:
+            raise UnmappedCodeError(
+                missing,
+                what="BACI country code",
+                source=f"not in the country dictionary of BACI V{version}",
+            )
+        return {c: (None if pd.isna(lookup[c]) else str(lookup[c])) for c in uniq}
+    from ..geo import baci_to_iso3
+
     iso = baci_to_iso3(pd.Series(uniq, dtype="int64"), version=f"V{version}", unassigned="na")
     return {c: (None if pd.isna(x) else str(x)) for c, x in zip(uniq, iso.tolist(), strict=True)}
 
@@ -1601,7 +1882,7 @@ def attribute(scan: FlowScan, release: Release) -> Attributed:
     for col in (kept["i"], kept["j"], ex["i"]):
         seen |= np.bincount(col.to_numpy(), minlength=_MAX_CODE)[:_MAX_CODE] > 0
     present = set(np.flatnonzero(seen).tolist())
-    mapping = iso3_codes(present, version=release.version)
+    mapping = iso3_codes(present, version=release.version, countries=release.countries)
     iso3 = {c: x for c, x in mapping.items() if x is not None}
     nes = sorted(c for c, x in mapping.items() if x is None)
     check_code_collisions({scan.flow.year: iso3.keys()}, iso3, source=scan.flow.name)
@@ -1720,7 +2001,11 @@ def exports_frame(
 def codes_for(countries: Iterable[str], release: Release) -> list[int]:
     """Return the BACI codes of ``release`` whose ISO3 is in ``countries``."""
     wanted = {str(c) for c in countries}
-    mapping = iso3_codes(release.countries["baci_code"].tolist(), version=release.version)
+    mapping = iso3_codes(
+        release.countries["baci_code"].tolist(),
+        version=release.version,
+        countries=release.countries,
+    )
     return sorted(c for c, iso in mapping.items() if iso in wanted)
 
 
