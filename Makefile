@@ -33,7 +33,7 @@ help:
 	@awk 'BEGIN{FS=":"} /^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/ && doc {printf "  %-8s %s\n", $$1, doc; doc=""} {if ($$0 !~ /^## /) doc=doc}' $(MAKEFILE_LIST)
 	@echo "  Variables: PYTHON=<interpreter> (use an active conda env), ONLY=<report>, RENDERER=nbconvert|quarto"
 
-## Create .venv, install coopstats (editable, with dev extra) and the Jupyter kernel `coopstats`
+## Create .venv, install coopstats (editable, extras report+dev) and the Jupyter kernel `coopstats`
 setup: $(SETUP_STAMP)
 
 # Re-runs only when pyproject.toml changes (or the stamp is missing): a second run installs nothing.
@@ -43,7 +43,7 @@ ifeq ($(strip $(PYTHON)),)
 	@test -x $(PY) || { echo "creating $(VENV) with $(BOOTSTRAP_PYTHON)"; $(BOOTSTRAP_PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 endif
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[report,dev]'
 	$(PY) -m ipykernel install --sys-prefix --name coopstats --display-name "Python (coopstats)" >/dev/null
 	@$(PY) -c "import coopstats; print('coopstats', coopstats.__version__, 'installed; kernel: coopstats')"
 	@touch $@
@@ -63,6 +63,7 @@ data: $(SETUP_STAMP)
 
 ## Open JupyterLab on notebooks/ with the coopstats kernel
 lab: $(SETUP_STAMP)
+	@$(PY) -c 'import jupyterlab' 2>/dev/null || $(PY) -m pip install --quiet -e '.[lab]'
 	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## Lint with ruff

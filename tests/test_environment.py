@@ -71,8 +71,8 @@ def test_environment_yml_and_pyproject_name_the_same_packages():
 
 def test_parity_fails_when_pyproject_gains_a_package():
     py, env = _texts()
-    py2 = py.replace('dependencies = [\n', 'dependencies = [\n    "requests>=2",\n', 1)
-    assert differences(py2, env) == ["requests only in pyproject.toml"]
+    py2 = py.replace("dependencies = [\n", "dependencies = [\n    \"xlsxwriter>=3\",\n", 1)
+    assert differences(py2, env) == ["xlsxwriter only in pyproject.toml"]
 
 
 def test_parity_fails_when_environment_gains_a_package():
@@ -89,5 +89,19 @@ def test_parity_fails_when_versions_disagree():
 
 def test_conda_names_are_mapped_to_pypi_names():
     py, env = _texts()
-    assert "duckdb" in environment_packages(env)
     assert "country-converter" in environment_packages(env)
+    assert "jupyter-client" in environment_packages(env)
+    env2 = env.replace("  - pip\n", "  - pip\n  - python-duckdb>=1.0\n", 1)
+    assert "duckdb" in environment_packages(env2)
+
+
+def test_runtime_dependencies_hold_no_report_or_lab_tooling():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_split(r)[0] for r in data["dependencies"]}
+    tooling = {"papermill", "jupyter-cache", "nbconvert", "nbclient", "nbformat", "ipykernel",
+               "jupyterlab", "notebook", "jupyter-server", "jupyter-client", "duckdb"}
+    assert runtime & tooling == set()
+    extras = data["optional-dependencies"]
+    assert {"report", "lab", "dev"} <= set(extras)
+    assert "jupyterlab" in {_split(r)[0] for r in extras["lab"]}
+    assert "papermill" in {_split(r)[0] for r in extras["report"]}
