@@ -159,7 +159,8 @@ def test_log_linear_trend_exact_growth_and_columns():
     out = log_linear_trend(f)
     assert out["trend_growth_pct"].iloc[0] == pytest.approx(7.0)
     assert out["slope"].iloc[0] == pytest.approx(math.log(1.07))
-    assert out["hac_maxlags"].iloc[0] == 2 == newey_west_maxlags(10)
+    assert out["inference"].iloc[0] == "ols" and out["df_resid"].iloc[0] == 8
+    assert newey_west_maxlags(10) == 2
     assert list(out.columns) == [
         "start_year",
         "end_year",
@@ -170,32 +171,33 @@ def test_log_linear_trend_exact_growth_and_columns():
         "trend_growth_pct",
         "ci_low_pct",
         "ci_high_pct",
-        "hac_maxlags",
+        "df_resid",
+        "inference",
     ]
 
 
-def test_log_linear_trend_hac_matches_newey_west_by_formula():
+def test_log_linear_trend_ols_interval_by_formula():
     y = np.log(np.array([10.0, 12.0, 11.0, 15.0, 16.0, 15.5, 19.0, 22.0, 21.0, 25.0]))
     f = pd.DataFrame({"year": range(2015, 2025), "value_usd": np.exp(y)})
-    out = log_linear_trend(f, hac_maxlags=1)
-    # Newey-West by formula: V = (X'X)^-1 S (X'X)^-1 * n/(n-k),
-    # S = G0 + w1 (G1 + G1'), Gl = sum_t e_t e_{t-l} x_t x_{t-l}', Bartlett w1 = 1 - 1/2
+    out = log_linear_trend(f)
+    # classical OLS: se = sqrt(s^2 / Sxx), s^2 = SSR / (n - 2), interval b +- t_{.975, 8} se
+    from scipy import stats
+
     t = np.arange(10.0) - 4.5
-    x = np.column_stack([np.ones(10), t])
-    beta = np.linalg.lstsq(x, y, rcond=None)[0]
-    e = y - x @ beta
-    u = x * e[:, None]
-    s = u.T @ u + 0.5 * (u[1:].T @ u[:-1] + u[:-1].T @ u[1:])
-    xtx_inv = np.linalg.inv(x.T @ x)
-    v = xtx_inv @ s @ xtx_inv * 10 / (10 - 2)
-    assert out["slope"].iloc[0] == pytest.approx(beta[1])
-    assert out["std_error"].iloc[0] == pytest.approx(math.sqrt(v[1, 1]), rel=1e-10)
+    b = (t * (y - y.mean())).sum() / (t**2).sum()
+    e = y - y.mean() - b * t
+    se = math.sqrt((e**2).sum() / 8 / (t**2).sum())
+    assert out["slope"].iloc[0] == pytest.approx(b)
+    assert out["std_error"].iloc[0] == pytest.approx(se, rel=1e-10)
+    hi = b + stats.t.ppf(0.975, 8) * se
+    assert out["ci_high_pct"].iloc[0] == pytest.approx(100 * math.expm1(hi), rel=1e-10)
+    assert out["p_value"].iloc[0] == pytest.approx(2 * stats.t.sf(b / se, 8), rel=1e-8)
 
 
 def test_log_linear_trend_refuses_nonpositive_and_short_series():
     with pytest.raises(InvalidParameterError, match="> 0"):
         log_linear_trend(pd.DataFrame({"year": [2020, 2021, 2022], "value_usd": [1.0, 0.0, 2.0]}))
-    with pytest.raises(InvalidParameterError, match="at least 3 years"):
+    with pytest.raises(InvalidParameterError, match="at least 5 years"):
         log_linear_trend(pd.DataFrame({"year": [2020, 2021], "value_usd": [1.0, 2.0]}))
 
 
