@@ -1,0 +1,256 @@
+"""coopstats.coverage: coverage table, blackouts (found and known), product gaps, statements."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from coopstats import coverage as cv
+from coopstats.errors import DataFileError, InvalidParameterError
+
+EXTRACTS = ("BACI_HS17_Y2022_V202601_crm30.csv", "BACI_HS17_Y2024_V202601_crm30.csv")
+
+
+def flows(rows, basis="reconciled"):
+    t = pd.DataFrame(
+        rows, columns=["year", "exporter_iso3", "importer_iso3", "hs6_code", "value_usd"]
+    )
+    t["flow_basis"] = basis
+    t["dataset"] = "TEST"
+    return t
+
+
+@pytest.fixture(name="panel")
+def fixture_panel():
+    rows = []
+    for y in (2019, 2020, 2021, 2022, 2023):
+        rows += [(y, "KAZ", "RUS", "260600", 5e6), (y, "CHN", "KAZ", "850511", 3e6)]
+        if y <= 2021:
+            rows += [(y, "BLR", "RUS", "854231", 8e6), (y, "RUS", "BLR", "270112", 2e6)]
+            rows += [(y, "ARM", "GEO", "260600", 2e5)]  # small pair, below the threshold
+            rows += [(y, "TKM", "CHN", "280429", 4e6)]  # a country that vanishes
+        if y != 2021:
+            rows += [(y, "KGZ", "KAZ", "260600", 2e6)]  # a gap that comes back: no blackout
+    return flows(rows)
+
+
+def test_known_blackouts_table_is_sourced_and_lists_belarus_russia():
+    table = cv.known_blackouts()
+    pair = table[table["kind"] == "pair"]
+    assert {
+        tuple(sorted(p)) for p in zip(pair["country_iso3"], pair["partner_iso3"], strict=True)
+    } >= {("BLR", "RUS")}
+    assert (table["reason"].str.len() > 20).all() and (table["source"].str.len() > 10).all()
+    assert int(pair.iloc[0]["year_from"]) == 2022 and pd.isna(pair.iloc[0]["year_to"])
+
+
+def test_known_blackouts_bad_row_names_file_line_column_and_value(tmp_path):
+    path = tmp_path / "blackouts.csv"
+    path.write_text(
+        "kind,country_iso3,partner_iso3,year_from,year_to,reason,source\n"
+        "pair,BLR,RUS,2022,,why,where\n"
+        "pair,BLR,Russia,2022,,why,where\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as err:
+        cv.known_blackouts(path)
+    assert (
+        err.value.line == 3 and err.value.column == "partner_iso3" and err.value.value == "Russia"
+    )
+    path.write_text("kind,country_iso3\npair,BLR\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="missing column"):
+        cv.known_blackouts(path)
+
+
+def test_blackouts_found_in_the_data_and_known_ones_checked(panel):
+    b = cv.find_blackouts(panel, min_value_usd=1e6)
+    known = b[b["origin"] == "reference"].set_index(["kind", "country_iso3"])
+    assert known.loc[("pair", "BLR"), "status"] == "confirmed"
+    assert known.loc[("pair", "BLR"), "years_checked"] == "2022,2023"
+    assert known.loc[("pair", "BLR"), "last_year_with_flows"] == 2021
+    assert known.loc[("pair", "BLR"), "value_last_year_usd"] == 10e6
+    # Russia still has flows (KAZ -> RUS), all reconciled: they come from partners
+    assert known.loc[("reporter", "RUS"), "status"] == "partners_only"
+    found = b[b["origin"] == "data"]
+    pairs = set(
+        zip(found["kind"], found["country_iso3"], found["partner_iso3"].fillna(""), strict=True)
+    )
+    assert pairs == {
+        ("pair", "BLR", "RUS"),
+        ("pair", "CHN", "TKM"),
+        ("country", "TKM", ""),
+        ("country", "BLR", ""),  # Belarus has no other partner in this panel
+    }
+    # the largest lost value comes first
+    assert found.iloc[0]["country_iso3"] == "BLR" and found.iloc[0]["year_from"] == 2022
+    # a lower threshold also finds the small pair; countries= filters
+    low = cv.find_blackouts(panel, min_value_usd=0.0, countries=["GEO"])
+    assert list(zip(low["country_iso3"], low["partner_iso3"], strict=True)) == [
+        ("ARM", "GEO"),
+        ("GEO", None),
+    ]
+
+
+def test_known_pair_with_flows_is_flagged_and_years_outside_the_data_are_not_covered(panel):
+    mirror = flows([(2023, "BLR", "RUS", "854231", 1e6)], basis="mirror")
+    b = cv.find_blackouts(pd.concat([panel, mirror], ignore_index=True))
+    row = b[(b["origin"] == "reference") & (b["kind"] == "pair")].iloc[0]
+    assert row["status"] == "flows_present" and row["n_flows"] == 1
+    early = panel[panel["year"] <= 2021]
+    row = cv.find_blackouts(early).query("origin == 'reference' and kind == 'pair'").iloc[0]
+    assert row["status"] == "not_covered" and row["years_checked"] == ""
+
+
+def test_product_gaps(panel):
+    smap = pd.DataFrame(
+        {
+            "hs6_code": ["260600", "854231", "811292"],
+            "sector": ["advanced_materials", "microelectronics", "advanced_materials"],
+        }
+    )
+    gaps = cv.product_gaps(panel, products=smap)
+    assert set(gaps.loc[gaps["hs6_code"] == "811292", "year"]) == {2019, 2020, 2021, 2022, 2023}
+    assert (gaps.loc[gaps["hs6_code"] == "811292", "status"] == "absent").all()
+    micro = gaps[gaps["hs6_code"] == "854231"]
+    assert list(micro["year"]) == [2022, 2023]
+    assert (micro["status"] == "absent_after_flows").all()
+    assert "260600" not in set(gaps["hs6_code"])
+    only = cv.product_gaps(panel, products=["260600"], importers=["RUS"])
+    assert only.empty
+    assert list(cv.product_gaps(panel, products=["260600"], importers=["GEO"])["year"]) == [
+        2022,
+        2023,
+    ]
+
+
+def test_coverage_table_counts_flows_and_mirror_share():
+    t = pd.concat(
+        [
+            flows(
+                [(2022, "KAZ", "RUS", "260600", 30.0), (2022, "KAZ", "RUS", "850511", 10.0)],
+                basis="mirror",
+            ),
+            flows(
+                [(2022, "KAZ", "RUS", "270112", 60.0), (2022, "CHN", "KAZ", "260600", 5.0)],
+                basis="reported",
+            ),
+        ],
+        ignore_index=True,
+    )
+    table = cv.coverage_table(t)
+    row = table.set_index(["exporter_iso3", "importer_iso3"]).loc[("KAZ", "RUS")]
+    assert row["n_flows"] == 3 and row["n_products"] == 3 and row["value_usd"] == 100.0
+    assert row["mirror_value_usd"] == 40.0 and row["mirror_share_pct"] == pytest.approx(40.0)
+    assert row["flow_bases"] == "mirror+reported"
+    smap = pd.DataFrame({"hs6_code": ["260600"], "sector": ["advanced_materials"]})
+    by_sector = cv.coverage_table(t, sector_map=smap)
+    assert set(by_sector["sector"]) == {"advanced_materials", "total"}
+    res = cv.coverage(t, sector_map=smap)
+    summary = res.summary()
+    assert summary.loc[0, "mirror_share_pct"] == pytest.approx(100 * 40 / 105)
+    assert summary.loc[0, "n_pairs"] == 2 and summary.loc[0, "n_flows"] == 4
+
+
+def test_valuation_and_cif_to_fob():
+    t = pd.concat(
+        [
+            flows([(2022, "KAZ", "RUS", "260600", 110.0)], basis="reported"),
+            flows([(2022, "CHN", "RUS", "260600", 50.0)], basis="mirror"),
+            flows([(2022, "CHN", "KAZ", "260600", 20.0)], basis="reconciled"),
+        ],
+        ignore_index=True,
+    )
+    v = cv.with_valuation(t, prefer="importer")
+    assert list(v["valuation"]) == ["CIF", "FOB", "FOB"]
+    assert list(cv.with_valuation(t, prefer="exporter")["valuation"]) == ["FOB", "CIF", "FOB"]
+    fob = cv.cif_to_fob(v)
+    assert fob["value_usd"].tolist() == pytest.approx([100.0, 50.0, 20.0])
+    assert cv.cif_to_fob(v, ratio=1.0)["value_usd"].tolist() == [110.0, 50.0, 20.0]
+    with pytest.raises(InvalidParameterError, match="with_valuation"):
+        cv.cif_to_fob(t)
+    with pytest.raises(InvalidParameterError, match="cif_fob_ratio"):
+        cv.cif_to_fob(v, ratio=0.9)
+
+
+def test_bad_input_is_refused_with_the_reason():
+    t = flows([(2022, "KAZ", "RUS", "260600", 1.0)], basis="guessed")
+    with pytest.raises(InvalidParameterError, match="flow_basis.*guessed"):
+        cv.coverage(t)
+    with pytest.raises(InvalidParameterError, match="missing column"):
+        cv.coverage(t.drop(columns="value_usd"))
+    with pytest.raises(InvalidParameterError, match="language"):
+        cv.coverage_statement(cv.coverage(flows([])), language="de")
+
+
+def test_statement_numbers_come_from_the_data(panel):
+    res = cv.coverage(panel, min_value_usd=1e6)
+    en = cv.coverage_statement(res, countries=["BLR", "RUS"])
+    assert "TEST, 2019, 2020, 2021, 2022, 2023" in en
+    assert f"{len(panel):,} flows" in en
+    assert "No BLR↔RUS flow in either direction in 2022, 2023" in en
+    assert "RUS has 2 flows with 1 other partner in the same years" in en
+    ru = cv.coverage_statement(res, countries=["BLR", "RUS"], language="ru")
+    assert "Потоков BLR↔RUS нет ни в одну сторону в 2022, 2023" in ru
+    assert "у RUS 2 потока с 1 другим партнёром в те же годы" in ru
+    # a different frame gives a different statement
+    other = cv.coverage_statement(cv.coverage(panel[panel["year"] <= 2022]), countries=["BLR"])
+    assert "No BLR↔RUS flow in either direction in 2022 (" in other
+    assert "2019, 2020, 2021, 2022: 23 flows" in other
+
+
+def test_empty_frame_says_what_is_absent_and_what_fills_it():
+    res = cv.coverage(flows([]))
+    assert res.table.empty and res.blackouts.empty and res.summary().empty
+    text = cv.coverage_statement(res, what="BLR -> RUS flows in microelectronics")
+    assert text.startswith("No data: BLR -> RUS flows in microelectronics absent")
+    assert "coopstats data build" in text
+    assert "Нет данных" in cv.coverage_statement(res, language="ru")
+
+
+# ---------------------------------------------------------------------------- the real extract
+def read_extract(shared_dir) -> pd.DataFrame:
+    """The real BACI V202601 extract as a canonical trade frame (codes via the release's own
+    country dictionary)."""
+    codes = pd.read_csv(
+        shared_dir / "data/baci/country_codes_V202601.csv", dtype=str, keep_default_na=False
+    )
+    iso3 = dict(zip(codes["country_code"].astype(int), codes["country_iso3"], strict=True))
+    parts = []
+    for name in EXTRACTS:
+        raw = pd.read_csv(shared_dir / "data/baci/extracts" / name, dtype={"k": str})
+        parts.append(
+            pd.DataFrame(
+                {
+                    "year": raw["t"].astype("int64"),
+                    "exporter_iso3": raw["i"].map(iso3),
+                    "importer_iso3": raw["j"].map(iso3),
+                    "hs6_code": raw["k"],
+                    "value_usd": raw["v"] * 1000.0,
+                    "flow_basis": "reconciled",
+                    "dataset": "BACI_HS17_V202601",
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_real_extract_has_the_belarus_russia_blackout(shared_dir):
+    trade = read_extract(shared_dir)
+    assert len(trade) == 23_167 + 21_723 and trade["exporter_iso3"].notna().all()
+    res = cv.coverage(trade, countries=["BLR", "RUS"])
+    pair = res.blackouts.query("origin == 'reference' and kind == 'pair'").iloc[0]
+    assert (pair["country_iso3"], pair["partner_iso3"]) == ("BLR", "RUS")
+    assert pair["status"] == "confirmed" and pair["n_flows"] == 0
+    assert pair["years_checked"] == "2022,2024"
+    kaz_rus = res.table[
+        (res.table["exporter_iso3"] == "KAZ") & (res.table["importer_iso3"] == "RUS")
+    ]
+    assert set(kaz_rus["year"]) == {2022, 2024} and (kaz_rus["n_flows"] > 0).all()
+    text = cv.coverage_statement(res, countries=["BLR", "RUS"])
+    assert "No BLR↔RUS flow in either direction in 2022, 2024" in text
+    assert "BACI_HS17_V202601, 2022, 2024: 44,890 flows of 30 HS6 products" in text
+    # the data-found blackouts are real pairs that traded >= $1 m in 2022 and not in 2024
+    found = cv.find_blackouts(trade, known=cv.known_blackouts().head(0))
+    pairs = found[found["kind"] == "pair"]
+    assert len(pairs) > 0 and (pairs["value_last_year_usd"] >= 1e6).all()
+    assert (pairs["last_year_with_flows"] == 2022).all() and (pairs["year_from"] == 2024).all()
