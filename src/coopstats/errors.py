@@ -12,10 +12,15 @@ from pathlib import Path
 __all__ = [
     "CoopstatsError",
     "DataFileError",
+    "LimitExceededError",
+    "ChecksumMismatchError",
     "UnmappedCodeError",
     "InvalidParameterError",
     "MissingDataError",
     "NotebookExecutionError",
+    "OutputWriteError",
+    "BuildLockedError",
+    "ProjectRootError",
     "CoopstatsWarning",
     "format_location",
 ]
@@ -84,6 +89,36 @@ class DataFileError(CoopstatsError, ValueError):
         super().__init__(text)
 
 
+class LimitExceededError(DataFileError):
+    """A reader limit was reached (size, line length, rejected rows): the input is refused.
+
+    Limits are parameters with documented defaults (e.g.
+    :data:`coopstats.sources.baci.READ_LIMITS`); the message names the limit, the file and
+    where it was hit, and how to raise the limit if the file is genuine.
+
+    Attributes
+    ----------
+    limit : str
+        Name of the limit parameter (``max_member_bytes``, ``max_line_bytes``, ...).
+    allowed : object
+        Its value.
+    """
+
+    def __init__(self, message: str, *, limit: str, allowed: object, **where) -> None:
+        self.limit = limit
+        self.allowed = allowed
+        where.setdefault(
+            "hint",
+            f"if the file is genuine, raise the limit {limit}={allowed!r}; otherwise it is "
+            "damaged or hostile: delete it and download it again",
+        )
+        super().__init__(f"{message} (limit {limit}={allowed!r})", **where)
+
+
+class ChecksumMismatchError(DataFileError):
+    """A processed file differs from the checksum its build recorded in ``manifest.json``."""
+
+
 class UnmappedCodeError(CoopstatsError, KeyError):
     """Codes or names with no crosswalk entry.
 
@@ -144,6 +179,39 @@ class MissingDataError(CoopstatsError, FileNotFoundError):
 
 class NotebookExecutionError(CoopstatsError, RuntimeError):
     """A report notebook failed; names report, notebook, cell and parameters."""
+
+
+class OutputWriteError(CoopstatsError, OSError):
+    """Writing an output failed (permissions, full disk, read-only file system).
+
+    Names the path, the operating system's reason and what to do; previous outputs are kept.
+    """
+
+    def __init__(self, path: str | Path, exc: BaseException, *, hint: str = "") -> None:
+        self.path = str(path)
+        self.reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        self.errno_code = getattr(exc, "errno", None)
+        text = f"{self.path}: cannot write ({type(exc).__name__}: {self.reason})."
+        text += " " + (
+            hint
+            or "Check that the folder exists, is writable (chmod u+w) and that the disk has "
+            "space; the previous outputs were left as they were."
+        )
+        super().__init__(text)
+
+    def __str__(self) -> str:  # OSError would format (errno, strerror)
+        return self.args[0]
+
+
+class BuildLockedError(CoopstatsError, RuntimeError):
+    """Another process holds the build lock of the same output folder."""
+
+
+class ProjectRootError(CoopstatsError, FileNotFoundError):
+    """A folder given as project root does not look like a coopstats project."""
+
+    def __str__(self) -> str:  # FileNotFoundError would format (errno, strerror)
+        return self.args[0]
 
 
 class CoopstatsWarning(UserWarning):

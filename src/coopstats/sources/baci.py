@@ -147,7 +147,8 @@ class ReadLimits:
         under 1 MB). Default 64 MiB.
     max_line_bytes : int
         Length of one line, line break included (a BACI line has about 40 bytes). A longer
-        line is refused while streaming, before it is buffered whole. Default 4096.
+        line is refused while streaming, before it is buffered whole. Default 4096, at
+        most 1 MiB.
     max_rejected_rows, max_rejected_share : int, float
         The read stops once the rows quarantined exceed ``max_rejected_rows +
         max_rejected_share * rows_read`` (checked after every parsed batch), so a flood of
@@ -171,10 +172,8 @@ class ReadLimits:
         for name in ("max_member_bytes", "max_dictionary_bytes", "max_line_bytes"):
             if int(getattr(self, name)) < 1:
                 raise InvalidParameterError(name, getattr(self, name), "an integer >= 1")
-        if self.max_line_bytes >= _CHUNK_BYTES:
-            raise InvalidParameterError(
-                "max_line_bytes", self.max_line_bytes, f"< {_CHUNK_BYTES} (the chunk size)"
-            )
+        if self.max_line_bytes > 1 << 20:  # must stay well below a chunk (_CHUNK_BYTES)
+            raise InvalidParameterError("max_line_bytes", self.max_line_bytes, "<= 1 MiB")
         if self.max_rejected_rows < 0 or not 0 <= self.max_rejected_share <= 1:
             raise InvalidParameterError(
                 "max_rejected_share", self.max_rejected_share, "0..1 (and max_rejected_rows >= 0)"
@@ -190,7 +189,7 @@ _ZIP_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError)
 
 
 def _damaged_zip(name: object, exc: BaseException, line: int | None = None) -> DataFileError:
-    """The error for a zip (or member) whose bytes cannot be decompressed."""
+    """Return the error for a zip (or member) whose bytes cannot be decompressed."""
     return DataFileError(
         f"damaged zip member ({type(exc).__name__}: {exc})",
         path=str(name),
@@ -684,6 +683,10 @@ def find_releases(
     Loose CSVs of the same revision and version are grouped into one release; a year present
     both in a zip and as a loose CSV is an error (which one is meant would be a guess).
 
+    A ``.csv`` or ``.zip`` whose name starts with ``BACI`` but does not follow CEPII's
+    pattern (a browser's ``BACI_HS17_Y2020_V202201(1).csv``, a renamed release) is an error
+    naming it: skipping it silently could leave a build without its real data.
+
     Returns
     -------
     list of Release
@@ -692,6 +695,7 @@ def find_releases(
     zips: list[Path] = []
     loose: dict[tuple[str, str], list[Path]] = {}
     dict_dirs = []
+    unknown: list[Path] = []
     for loc in locations:
         loc = Path(loc)
         if not loc.is_dir():
@@ -702,6 +706,17 @@ def find_releases(
                 zips.append(p)
             elif fm := _FLOW_RE.match(p.name):
                 loose.setdefault((fm.group(1), fm.group(3)), []).append(p)
+            elif p.name.upper().startswith("BACI") and p.suffix.lower() in (".csv", ".zip"):
+                unknown.append(p)
+    if unknown:
+        raise DataFileError(
+            f"{len(unknown)} file(s) look like BACI but their names do not follow CEPII's "
+            f"pattern: {', '.join(p.name for p in unknown)}",
+            path=unknown[0],
+            hint="rename to BACI_HS<rev>_V<version>.zip or BACI_HS<rev>_Y<year>_V<version>.csv "
+            "(a browser adds ' (1)' to a second download: delete the duplicate), or move the "
+            "file out of the folder",
+        )
     if dictionaries is not None:
         dict_dirs.append(Path(dictionaries))
     out: dict[tuple[str, str], Release] = {}
@@ -831,12 +846,14 @@ def _check_flow_header(fh: IO[bytes], name: str) -> int:
                 hint="re-export the file with comma separators",
             )
         missing = [c for c in FLOW_COLUMNS if c not in fields]
-        col = (
-            missing[0]
-            if missing
-            else next(c for c, f in zip(FLOW_COLUMNS, fields, strict=False) if c != f)
-        )
-        what = f"missing column(s) {missing}" if missing else "columns out of order"
+        if missing:
+            col, what = missing[0], f"missing column(s) {missing}"
+        elif len(fields) > len(FLOW_COLUMNS):  # every column present, plus others
+            extra = [f for f in fields if f not in FLOW_COLUMNS] or fields[len(FLOW_COLUMNS) :]
+            col, what = extra[0], f"unexpected extra column(s) {extra}"
+        else:
+            col = next(c for c, f in zip(FLOW_COLUMNS, fields, strict=False) if c != f)
+            what = "columns out of order"
         raise DataFileError(
             f"{what}; found header {fields}",
             path=name,
@@ -847,14 +864,31 @@ def _check_flow_header(fh: IO[bytes], name: str) -> int:
     return end + 1
 
 
-def _locate_problem(flow: FlowFile, *, q_as_text: bool) -> DataFileError:
-    """Re-read a file that pyarrow rejected, line by line, to name the first bad line and column."""
+def _locate_problem(
+    flow: FlowFile, *, q_as_text: bool, limits: ReadLimits = READ_LIMITS
+) -> DataFileError:
+    """Re-read a file that pyarrow rejected, line by line, to name the first bad line and column.
+
+    Lines are read with a bound (``limits.max_line_bytes``), so a hostile file cannot make
+    this pass buffer a huge line.
+    """
     num = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
     integer = re.compile(r"^\s*\d+\s*$")
-    with flow.open() as fh:
-        fh.readline()
+    with flow.open() as opened:
+        fh = opened if isinstance(opened, io.BufferedIOBase) else io.BufferedReader(opened)
+        bound = limits.max_line_bytes
+        fh.readline(bound + 1)
         line = 1
-        for line, raw in enumerate(fh, start=2):
+        for line, raw in enumerate(iter(lambda: fh.readline(bound + 1), b""), start=2):
+            if len(raw) > bound:
+                return LimitExceededError(
+                    f"line longer than {bound} bytes",
+                    limit="max_line_bytes",
+                    allowed=bound,
+                    path=flow.name,
+                    line=line,
+                    value=raw[:40].decode("utf-8", "replace"),
+                )
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -893,6 +927,15 @@ def _locate_problem(flow: FlowFile, *, q_as_text: bool) -> DataFileError:
                             line=line,
                             column=c,
                             value=val,
+                            hint="the file is damaged; re-download it",
+                        )
+                    if s and int(s) >= 2**63:
+                        return DataFileError(
+                            f"column {c!r} holds an integer too large to be a code",
+                            path=flow.name,
+                            line=line,
+                            column=c,
+                            value=val[:40],
                             hint="the file is damaged; re-download it",
                         )
                 elif c == "v" or not q_as_text:
@@ -938,11 +981,13 @@ def _arrow_options(q_as_text: bool, year_int=None):
         newlines_in_values=False,
         ignore_empty_lines=False,
     )
+    # int64: a code above int32 (a damaged k such as 99999999999) parses and is then
+    # quarantined at its own line by the dictionary rules instead of failing the whole file
     types = {
-        "t": pa.int32(),
-        "i": pa.int32(),
-        "j": pa.int32(),
-        "k": pa.int32(),
+        "t": pa.int64(),
+        "i": pa.int64(),
+        "j": pa.int64(),
+        "k": pa.int64(),
         "v": pa.float64(),
         "q": pa.string() if q_as_text else pa.float64(),
     }
@@ -991,6 +1036,7 @@ def scan_flows(
     *,
     keep: Iterable[int] | None = None,
     progress: Callable[[int], object] | None = None,
+    limits: ReadLimits | None = None,
 ) -> FlowScan:
     """Stream one yearly flow file once: validate, keep the wanted rows, sum exports.
 
@@ -1000,7 +1046,9 @@ def scan_flows(
     * ``key_present``: ``t, i, j, k`` are not blank;
     * ``hs6_in_dictionary``: ``k`` is a code of the release's product dictionary (a code
       written without its leading zero, ``10121``, is the code ``010121``);
-    * ``value_positive``: ``v`` is present, finite and > 0 (BACI stores positive flows only);
+    * ``value_positive``: ``v`` is present and > 0 (BACI stores positive flows only);
+    * ``value_plausible``: ``1000 * v`` is finite and at most ``limits.max_value_usd``
+      (``v = 1e306`` would become ``inf`` dollars);
     * ``quantity_nonnegative``: ``q`` is missing or >= 0;
     * ``unique_key``: ``(t, i, j, k)`` appears once; *every* copy of a duplicate is rejected.
 
@@ -1011,6 +1059,13 @@ def scan_flows(
     A file sorted by ``(i, j, k)``, as CEPII ships them, is read once: strictly increasing
     keys prove uniqueness. An unsorted file is read a second time collecting its keys, and a
     file with duplicated keys a third time to quarantine every copy.
+
+    Ledger entries hold the original text of the offending cell (``""`` for a blank line).
+    The read is refused with :class:`~coopstats.errors.LimitExceededError` when a limit of
+    ``limits`` is exceeded (member size, line length, rows rejected), and with
+    :class:`~coopstats.errors.DataFileError` when the file has a header but no data row (a
+    yearly BACI file is never empty) or when every row was rejected (a file that would
+    silently empty the trade tables).
 
     Parameters
     ----------
@@ -1023,17 +1078,32 @@ def scan_flows(
         keeps every valid row.
     progress : callable, optional
         Called with the number of bytes read, e.g. ``tqdm.update``.
+    limits : ReadLimits, optional
+        Default :data:`READ_LIMITS`.
 
     Returns
     -------
     FlowScan
     """
+    limits = READ_LIMITS if limits is None else limits
     if (flow.revision, flow.version) != (release.revision, release.version):
         raise InvalidParameterError(
             "release",
             release.dataset,
             allowed=flow.dataset,
             why=f"{flow.name} belongs to another release",
+        )
+    try:
+        size = flow.size()
+    except _ZIP_ERRORS as exc:
+        raise _damaged_zip(flow.name, exc) from None
+    if size > limits.max_member_bytes:
+        raise LimitExceededError(
+            f"{'the zip header declares' if flow.member else 'the file has'} {size} "
+            "uncompressed bytes",
+            limit="max_member_bytes",
+            allowed=limits.max_member_bytes,
+            path=flow.name,
         )
     with flow.open() as fh:
         skip = _check_flow_header(fh, flow.name)
@@ -1049,6 +1119,7 @@ def scan_flows(
                 skip=skip,
                 q_as_text=q_as_text,
                 collect_keys=collect,
+                limits=limits,
             )
             break
         except _RetryAsText:
@@ -1072,6 +1143,27 @@ def scan_flows(
             skip=skip,
             q_as_text=q_as_text,
             dup_keys=scan.keys,
+            limits=limits,
+        )
+    if scan.rows_in == 0:
+        raise DataFileError(
+            "the file has a header but no data row; a yearly BACI file is never empty",
+            path=flow.name,
+            line=2,
+            hint="the download or extraction was cut short: delete the file and download "
+            "the release again",
+        )
+    if scan.rows_valid == 0:
+        rules = scan.ledger.drop_duplicates(["line", "rule"])["rule"].value_counts()
+        raise DataFileError(
+            f"every one of the {scan.rows_in} data rows was rejected ("
+            + ", ".join(f"{rule}: {n}" for rule, n in rules.items())
+            + "); nothing would be left of this year",
+            path=flow.name,
+            line=int(scan.ledger["line"].min()),
+            column=str(scan.ledger["column"].iloc[0]),
+            value=str(scan.ledger["value"].iloc[0]),
+            hint="the file is not a BACI flow file or is damaged; download the release again",
         )
     return scan
 
@@ -1117,8 +1209,14 @@ class _Scanner:
         keep: Iterable[int] | None,
         dup_keys: np.ndarray | None,
         collect_keys: bool = False,
+        limits: ReadLimits = READ_LIMITS,
     ) -> None:
         self.flow, self.release, self.dup_keys = flow, release, dup_keys
+        self.limits = limits
+        self.rejected = 0  # rows quarantined so far (for the rejection cap)
+        self.chunk: memoryview | None = None  # bytes of the batch being processed
+        self.row0 = 0  # its first row's position within the chunk
+        self._starts: np.ndarray | None = None
         self.codes = release.countries["baci_code"].to_numpy(dtype=np.int64)
         self.n_c = n_c = len(self.codes)
         # lookup tables with a -1 sentinel at both ends: np.take(..., mode="clip") maps any
@@ -1163,9 +1261,32 @@ class _Scanner:
             self.buf_v.clear()
             self.buffered = 0
 
-    def quarantine(self, mask, values, *, rule: str, column: str, reason: str) -> None:
-        lines = np.flatnonzero(mask) + self.offset + 2
-        frame = pd.DataFrame({column: values[mask]}, index=pd.Index(lines, name="line"))
+    def set_chunk(self, chunk: memoryview) -> None:
+        """Set the bytes the next batches were parsed from (for the ledger's original text)."""
+        self.chunk, self.row0, self._starts = chunk, 0, None
+
+    def cell_text(self, rows: np.ndarray, column: str) -> list[str]:
+        """Original text of ``column`` in the batch's ``rows`` (read back from the chunk)."""
+        if self.chunk is None:  # pragma: no cover - _scan always sets the chunk
+            return [""] * len(rows)
+        if self._starts is None:
+            buf = np.frombuffer(self.chunk, dtype=np.uint8)
+            ends = np.flatnonzero(buf == 10)
+            self._starts = np.concatenate(([0], ends + 1, [len(buf) + 1]))
+        idx = FLOW_COLUMNS.index(column)
+        out = []
+        for r in (np.asarray(rows) + self.row0).tolist():
+            line = bytes(self.chunk[self._starts[r] : self._starts[r + 1] - 1]).rstrip(b"\r")
+            parts = line.split(b",")
+            out.append(parts[idx].decode("utf-8", "replace") if idx < len(parts) else "")
+        return out
+
+    def quarantine(self, mask, *, rule: str, column: str, reason: str) -> None:
+        rows = np.flatnonzero(mask)
+        lines = rows + self.offset + 2
+        frame = pd.DataFrame(
+            {column: self.cell_text(rows, column)}, index=pd.Index(lines, name="line")
+        )
         self.rejects.append(
             reject_rows(
                 frame,
@@ -1202,24 +1323,37 @@ class _Scanner:
                 missing = m if missing is None else (missing | m)
         bad = None
         year = self.flow.year
+        v_max = self.limits.max_value_usd / 1000.0  # v is in thousands of USD
+        hits: list[tuple[np.ndarray, str, str, str]] = []  # (mask, rule, column, reason)
+        if missing is not None:  # name the first blank key cell of each row
+            blank = (
+                missing
+                & (t_null if t_null is not None else False)
+                & (i_null if i_null is not None else False)
+                & (j_null if j_null is not None else False)
+                & (k_null if k_null is not None else False)
+                & np.isnan(v)
+                & np.isnan(q)
+            )
+            if np.any(blank):
+                hits.append((blank, "blank_line", "t", "the line is empty"))
+            seen = np.array(blank, dtype=bool)
+            for col, null in (("t", t_null), ("i", i_null), ("j", j_null), ("k", k_null)):
+                if null is None:
+                    continue
+                mask = null & ~seen
+                if mask.any():
+                    hits.append((mask, "key_present", col, "t, i, j and k must all be present"))
+                    seen |= mask
         # each rule's mask is built only when a cheap reduction says a row may break it
         # (min/max propagate NaN, so a missing v is caught as well)
         checks = (
-            (
-                lambda: missing,
-                missing is not None,
-                "key_present",
-                "t",
-                "t, i, j and k must all be present",
-                t,
-            ),
             (
                 lambda: t != year,
                 not (t.min() == year == t.max()),
                 "year_matches_file",
                 "t",
                 f"t must equal the file's year {year}",
-                t,
             ),
             (
                 lambda: kk < 0,
@@ -1228,29 +1362,36 @@ class _Scanner:
                 "k",
                 f"k is not a code of product_codes_{self.release.revision}"
                 f"_V{self.release.version}.csv",
-                k,
             ),
             (
-                lambda: ~((v > 0) & (v < np.inf)),
-                not (v.min() > 0 and v.max() < np.inf),
+                lambda: ~(v > 0),
+                not (v.min() > 0),
                 "value_positive",
                 "v",
                 "v must be a positive number (BACI stores positive flows only)",
-                v,
             ),
-            (lambda: q < 0, True, "quantity_nonnegative", "q", "q must be missing or >= 0", q),
+            (
+                lambda: v > v_max,
+                v.max() > v_max,
+                "value_plausible",
+                "v",
+                f"1000 * v exceeds max_value_usd = {self.limits.max_value_usd:g} USD for one "
+                "flow (or is not finite): implausible",
+            ),
+            (lambda: q < 0, True, "quantity_nonnegative", "q", "q must be missing or >= 0"),
         )
-        for make_mask, maybe, rule, column, reason, values in checks:
+        for make_mask, maybe, rule, column, reason in checks:
             if not maybe:
                 continue
             mask = make_mask()
             if mask is None or not mask.any():
                 continue
-            if missing is not None and rule != "key_present":
+            if missing is not None:
                 mask = mask & ~missing
                 if not mask.any():
                     continue
-            self.quarantine(mask, values, rule=rule, column=column, reason=reason)
+            hits.append((mask, rule, column, reason))
+        for mask, *_ in hits:
             bad = mask if bad is None else (bad | mask)
         if ii.min() < 0 or jj.min() < 0:
             unknown = (ii < 0) | (jj < 0)
@@ -1271,14 +1412,34 @@ class _Scanner:
             if bad is not None:
                 dup &= ~bad
             if dup.any():
-                self.quarantine(
-                    dup,
-                    k,
-                    rule="unique_key",
-                    column="k",
-                    reason="(t, i, j, k) appears more than once; every copy is rejected",
+                hits.append(
+                    (dup, "unique_key", "k", "(t, i, j, k) appears more than once; every copy "
+                     "is rejected")
                 )
                 bad = dup if bad is None else (bad | dup)
+        if hits:  # the rejection cap is checked before any ledger entry is built
+            n_hit = int(np.count_nonzero(np.logical_or.reduce([m for m, *_ in hits])))
+            self.rejected += n_hit
+            cap = self.limits.max_rejected_rows + self.limits.max_rejected_share * (
+                self.offset + n
+            )
+            if self.rejected > cap:
+                first = hits[0]
+                raise LimitExceededError(
+                    f"{self.rejected} of the first {self.offset + n} data rows were rejected "
+                    f"(first rule {first[1]!r}: {first[3]}); reading stopped",
+                    limit="max_rejected_rows + max_rejected_share * rows",
+                    allowed=f"{self.limits.max_rejected_rows} + "
+                    f"{self.limits.max_rejected_share:g} * rows = {cap:.0f}",
+                    path=self.flow.name,
+                    line=int(np.flatnonzero(first[0])[0]) + self.offset + 2,
+                    column=first[2],
+                    hint="the file is damaged or not a BACI flow file (e.g. a flood of blank "
+                    "lines); download it again. If it is genuine, raise "
+                    "ReadLimits.max_rejected_rows / max_rejected_share",
+                )
+            for mask, rule, column, reason in hits:
+                self.quarantine(mask, rule=rule, column=column, reason=reason)
         if bad is not None:
             ok = ~bad
             pos = np.flatnonzero(ok)
@@ -1323,6 +1484,7 @@ class _Scanner:
                 )
             )
         self.offset += n
+        self.row0 += n
 
     def result(self, sha256: str) -> FlowScan:
         self.flush()
@@ -1380,11 +1542,22 @@ class _Chunks:
     the parser threads work, off the consumer's critical path.
     """
 
-    def __init__(self, flow: FlowFile, skip: int, progress: Callable[[int], object] | None) -> None:
+    def __init__(
+        self,
+        flow: FlowFile,
+        skip: int,
+        progress: Callable[[int], object] | None,
+        limits: ReadLimits = READ_LIMITS,
+    ) -> None:
         self.sha256 = hashlib.sha256()
         self.last = b""
         self._progress = progress
         self._map = None
+        self._name = flow.name
+        self._limits = limits
+        self._lines = 1  # lines before the next chunk (the header)
+        self._bytes = skip  # bytes decompressed so far (zip members)
+        self._declared = flow.size() if flow.member is not None else None
         self._fh = flow.open()
         if flow.member is None:
             import mmap
@@ -1408,24 +1581,75 @@ class _Chunks:
     def _readinto(self, view: memoryview) -> int:
         got = 0
         while got < len(view):
-            n = self._fh.readinto(view[got:])
+            try:
+                n = self._fh.readinto(view[got:])
+            except DataFileError as exc:  # a damaged member: name the first line not read
+                if exc.line is not None:
+                    raise
+                raise DataFileError(
+                    exc.message, path=exc.path, line=self._lines + 1, hint=exc.hint
+                ) from None
             if not n:
                 break
             got += n
         return got
+
+    def _too_long(self, line: int, start: bytes) -> LimitExceededError:
+        bound = self._limits.max_line_bytes
+        return LimitExceededError(
+            f"line longer than {bound} bytes (a BACI line has about 40)",
+            limit="max_line_bytes",
+            allowed=bound,
+            path=self._name,
+            line=line,
+            value=start[:40].decode("utf-8", "replace"),
+        )
+
+    def _checked(self, chunk: memoryview) -> memoryview:
+        """Refuse a chunk holding a line longer than the limit; count its lines."""
+        bound = self._limits.max_line_bytes
+        buf = np.frombuffer(chunk, dtype=np.uint8)
+        ends = np.flatnonzero(buf == 10)
+        lengths = np.diff(ends, prepend=-1) if len(ends) else np.zeros(0, dtype=np.int64)
+        tail = len(buf) - 1 - (int(ends[-1]) if len(ends) else -1)  # a last line without \n
+        if (len(lengths) and int(lengths.max()) > bound) or tail > bound:
+            over = len(lengths) and int(lengths.max()) > bound
+            r = int(np.argmax(lengths > bound)) if over else len(ends)
+            start = int(ends[r - 1]) + 1 if r > 0 else 0
+            raise self._too_long(self._lines + r + 1, bytes(chunk[start : start + 40]))
+        self._lines += len(ends)
+        return chunk
+
+    def _count(self, n: int) -> None:
+        """Count decompressed bytes against the zip header and ``max_member_bytes``."""
+        self._bytes += n
+        limit = self._limits.max_member_bytes
+        if self._bytes > limit or (self._declared is not None and self._bytes > self._declared):
+            raise LimitExceededError(
+                f"decompressed {self._bytes} bytes, more than the zip header declares "
+                f"({self._declared})"
+                if self._bytes <= limit
+                else f"decompressed more than {limit} bytes",
+                limit="max_member_bytes",
+                allowed=limit,
+                path=self._name,
+                line=self._lines,
+            )
 
     def __iter__(self) -> Iterator[memoryview]:
         if self._map is not None:
             yield from self._mapped()
             return
         carry = b""
+        bound = self._limits.max_line_bytes
         while True:
             buf = bytearray(len(carry) + _CHUNK_BYTES)
             buf[: len(carry)] = carry
             n = self._readinto(memoryview(buf)[len(carry) :])
+            self._count(n)
             if n == 0:
                 if carry:
-                    yield memoryview(carry)
+                    yield self._checked(memoryview(carry))
                 return
             end = len(carry) + n
             self.last = bytes(buf[end - 1 : end])
@@ -1433,10 +1657,14 @@ class _Chunks:
                 self._progress(n)
             cut = buf.rfind(b"\n", 0, end) + 1
             if cut == 0:
+                if end > bound:  # refused before it is buffered whole
+                    raise self._too_long(self._lines + 1, bytes(buf[:40]))
                 carry = bytes(buf[:end])
                 continue
             carry = bytes(buf[cut:end])
-            yield memoryview(buf)[:cut]
+            if len(carry) > bound:
+                raise self._too_long(self._lines + buf.count(b"\n", 0, cut) + 1, carry[:40])
+            yield self._checked(memoryview(buf)[:cut])
 
     def _mapped(self) -> Iterator[memoryview]:
         mm = self._map
@@ -1447,11 +1675,16 @@ class _Chunks:
         while pos < size:
             end = min(pos + _CHUNK_BYTES, size)
             cut = mm.rfind(b"\n", pos, end) + 1
-            if cut <= pos:  # a line longer than a chunk: extend to its end (or the file's)
-                cut = mm.find(b"\n", end) + 1 or size
+            if cut <= pos:  # a line longer than a chunk: extend to its end, within the limit
+                bound = self._limits.max_line_bytes
+                cut = mm.find(b"\n", end, min(pos + bound, size)) + 1
+                if cut == 0:
+                    if pos + bound < size:  # refused without searching further
+                        raise self._too_long(self._lines + 1, bytes(mm[pos : pos + 40]))
+                    cut = size
             if self._progress is not None:
                 self._progress(cut - pos)
-            yield view[pos:cut]
+            yield self._checked(view[pos:cut])
             pos = cut
 
     def done(self, chunk: memoryview) -> None:
@@ -1565,24 +1798,24 @@ def _scan(
     q_as_text: bool,
     dup_keys: np.ndarray | None = None,
     collect_keys: bool = False,
+    limits: ReadLimits = READ_LIMITS,
 ) -> FlowScan | _Duplicates:
-    import zlib
-
     import pyarrow as pa
 
-    sc = _Scanner(flow, release, keep, dup_keys, collect_keys)
+    sc = _Scanner(flow, release, keep, dup_keys, collect_keys, limits)
     ro, po, co = _arrow_options(q_as_text)
     errors: list[BaseException] = []
-    chunks = _Chunks(flow, skip, progress)
+    chunks = _Chunks(flow, skip, progress, limits)
     try:
         for table, chunk in _parsed(chunks, ro, po, co, errors):
             chunks.done(chunk)
+            sc.set_chunk(chunk)
             for batch in table.to_batches():
                 sc.process(batch, q_as_text)
     except pa.ArrowInvalid as exc:
         if not q_as_text and "column #5" in str(exc):
             raise _RetryAsText() from None
-        raise _locate_problem(flow, q_as_text=q_as_text) from None
+        raise _locate_problem(flow, q_as_text=q_as_text, limits=limits) from None
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise DataFileError(
             f"damaged zip member ({exc})",
@@ -2017,6 +2250,7 @@ def read_baci_cleaned(
     countries: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
     dictionaries: str | Path | None = None,
+    limits: ReadLimits | None = None,
 ) -> Cleaned:
     """Read BACI flows into the canonical trade frame, with the quarantine ledger.
 
@@ -2034,6 +2268,8 @@ def read_baci_cleaned(
         Years to read from a zip (default all).
     dictionaries
         Folder with ``country_codes_V*.csv`` / ``product_codes_*_V*.csv`` of the same version.
+    limits
+        Reader limits (:class:`ReadLimits`; default :data:`READ_LIMITS`).
 
     Returns
     -------
@@ -2063,7 +2299,7 @@ def read_baci_cleaned(
     keep = None if countries is None else codes_for(countries, rel)
     frames, ledgers, rejected = [], [], 0
     for flow in flows:
-        scan = scan_flows(flow, rel, keep=keep)
+        scan = scan_flows(flow, rel, keep=keep, limits=limits)
         att = attribute(scan, rel)
         frames.append(trade_frame(att.kept, flow.year, rel, att.iso3))
         ledgers.extend([scan.ledger, att.ledger])
