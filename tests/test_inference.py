@@ -136,4 +136,6 @@ def test_too_few_points_are_refused_with_a_reason():
     with pytest.raises(InvalidParameterError, match="residual degrees of freedom"):
         linear_inference(np.arange(4.0), np.column_stack([np.ones(4), np.arange(4.0)]))
     with pytest.raises(InvalidParameterError, match="inference"):
-        linear_inference(np.arange(6.0), np.column_stack([np.ones(6), np.arange(6.0)]), method="hac")
+        linear_inference(
+            np.arange(6.0), np.column_stack([np.ones(6), np.arange(6.0)]), method="hac"
+        )

@@ -1,4 +1,4 @@
-"""Small-sample inference for linear trend and break regressions on annual series.
+r"""Small-sample inference for linear trend and break regressions on annual series.
 
 Where to start
 --------------
@@ -29,7 +29,7 @@ Methods (``method=``)
     No method fixes strong autocorrelation in ten points; ``"hac_fixed_b"`` is less
     sensitive to it at a large cost in power.
 ``"hac_fixed_b"``
-    Bartlett-kernel HAC covariance with bandwidth :math:`M = b\\,n` (``fixed_b``, default
+    Bartlett-kernel HAC covariance with bandwidth :math:`M = b\,n` (``fixed_b``, default
     0.5; no degrees-of-freedom correction) and **fixed-b** critical values (Kiefer &
     Vogelsang 2005): the null distribution of each t statistic and of the joint Wald
     statistic is simulated for the actual regressors with Gaussian iid errors (20,000
@@ -134,7 +134,7 @@ class LinearInference:
     critical_value: np.ndarray
 
     def describe(self, language: str = "en") -> str:
-        """The method in words, e.g. for a page (``language`` ``"en"`` or ``"ru"``)."""
+        """Describe the method in words, e.g. for a page (``language`` ``"en"`` or ``"ru"``)."""
         return method_description(
             self.method, df=self.df_resid, bandwidth=self.bandwidth, language=language
         )
@@ -206,7 +206,7 @@ def _stats(beta, cov, contrasts, joint):
 
 @functools.lru_cache(maxsize=64)
 def _fixed_b_null(key: bytes, shape: tuple, cshape: tuple, jshape: tuple | None, bw: float):
-    """Simulated |t| and Wald statistics under H0 with iid N(0, 1) errors (sorted)."""
+    """Simulate |t| and Wald statistics under H0 with iid N(0, 1) errors (sorted)."""
     arr = np.frombuffer(key, dtype=float)
     nx = shape[0] * shape[1]
     nc = cshape[0] * cshape[1]

@@ -44,6 +44,7 @@ Grubel & Lloyd (1975); Saisana, Saltelli & Tarantola (2005) for weight-sensitivi
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -73,9 +74,24 @@ __all__ = [
     "priority_scores",
     "rank_stability",
     "CONVENTIONS",
+    "ATLAS_FILTERS",
+    "MIN_RANK_AGREEMENT",
+    "MIN_EIGEN_GAP_REL",
 ]
 
 logger = logging.getLogger(__name__)
+
+#: Atlas/OEC-style country and product filters for ECI rankings (pass as ``**ATLAS_FILTERS``):
+#: countries with population >= 1 M and exports >= USD 1 bn, products with world trade
+#: >= USD 500 M -- the thresholds the OEC states for its ECI rankings
+#: (oec.world/en/rankings/eci/hs4/hs92) and the Growth Lab's Atlas of Economic Complexity
+#: applies to its "reliable" country set (Hausmann et al. 2014; py-ecomplexity #8, PR #37).
+ATLAS_FILTERS = {"min_population": 1e6, "min_exports_usd": 1e9, "min_product_trade_usd": 5e8}
+
+#: ECI ranks are flagged unstable below this rank agreement of the two conventions ...
+MIN_RANK_AGREEMENT = 0.9
+#: ... or below this relative gap (lambda_2 - lambda_3) / lambda_2 of the eigenvalues.
+MIN_EIGEN_GAP_REL = 0.1
 
 #: Names of the complexity conventions, as stated in results.
 CONVENTIONS = {
@@ -251,7 +267,16 @@ class ComplexityResult:
     convention : str
         The convention in words (scale, sign, normalisation).
     params : dict
-        ``threshold`` and ``iterations``.
+        ``threshold``, ``iterations`` and the filters applied.
+    diagnostics : pandas.DataFrame
+        One row per year: ``year, n_countries, n_products, eigenvalue_2, eigenvalue_3,
+        eigen_gap_rel`` (lambda_2 - lambda_3) / lambda_2,
+        ``eci_rank_agreement`` (Spearman correlation of the eigenvector and reflections
+        ECI on the same countries), ``is_eci_unstable``.
+    excluded : pandas.DataFrame
+        ``year, level`` (``country`` | ``product``), ``code``, ``reason``, ``value``: every
+        country or product left out of the ECI/PCI (zero exports, below a filter, zero
+        diversity or ubiquity), never dropped silently.
     """
 
     country: pd.DataFrame
@@ -260,6 +285,82 @@ class ComplexityResult:
     method: str
     convention: str
     params: dict = field(default_factory=dict)
+    diagnostics: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def is_unstable(self) -> bool:
+        """True when ECI ranks are unstable in any year (see ``diagnostics``)."""
+        d = self.diagnostics
+        return bool(len(d) and d["is_eci_unstable"].any())
+
+    def stability_note(self, language: str = "en") -> str:
+        """One paragraph on the reliability of the ECI ranking, computed from ``diagnostics``.
+
+        Parameters
+        ----------
+        language
+            ``"en"`` or ``"ru"``.
+
+        Returns
+        -------
+        str
+            Eigen-gap, agreement of the two conventions and the verdict for the latest year,
+            and how many countries and products were excluded and why.
+        """
+        _validate_literal("language", language, ("en", "ru"))
+        d = self.diagnostics.sort_values("year").iloc[-1]
+        ex = self.excluded[self.excluded["year"] == d["year"]] if len(self.excluded) else None
+        counts = (
+            ex.groupby(["level", "reason"]).size().to_dict() if ex is not None and len(ex) else {}
+        )
+        if language == "en":
+            parts = [
+                f"ECI {int(d['year'])}: {int(d['n_countries'])} countries and "
+                f"{int(d['n_products'])} products; 2nd and 3rd eigenvalues "
+                f"{d['eigenvalue_2']:.3f} and {d['eigenvalue_3']:.3f} (relative gap "
+                f"{d['eigen_gap_rel']:.2f}); rank correlation of the Growth Lab and OEC "
+                f"conventions {d['eci_rank_agreement']:.2f}."
+            ]
+            parts.append(
+                "The ranking is UNSTABLE: the two conventions disagree or the eigen-gap is "
+                "small, so ranks should not be read one by one."
+                if d["is_eci_unstable"]
+                else "The ranking is stable by both checks."
+            )
+            if counts:
+                parts.append(
+                    "Excluded: "
+                    + "; ".join(
+                        f"{n} {lv}(s): {r.replace('_', ' ')}" for (lv, r), n in counts.items()
+                    )
+                    + "."
+                )
+        else:
+            parts = [
+                f"ИЭС {int(d['year'])}: стран {int(d['n_countries'])}, товаров "
+                f"{int(d['n_products'])}; 2-е и 3-е собственные значения "
+                f"{d['eigenvalue_2']:.3f} и {d['eigenvalue_3']:.3f} (относительный разрыв "
+                f"{d['eigen_gap_rel']:.2f}); ранговая корреляция конвенций Growth Lab и OEC "
+                f"{d['eci_rank_agreement']:.2f}."
+            ]
+            parts.append(
+                "Рейтинг НЕУСТОЙЧИВ: конвенции расходятся или разрыв собственных значений мал, "
+                "отдельные места читать нельзя."
+                if d["is_eci_unstable"]
+                else "Рейтинг устойчив по обеим проверкам."
+            )
+            if counts:
+                lv_ru = {"country": "стран", "product": "товаров"}
+                parts.append(
+                    "Исключено: "
+                    + "; ".join(
+                        f"{lv_ru.get(lv, lv)} {n}: {r.replace('_', ' ')}"
+                        for (lv, r), n in counts.items()
+                    )
+                    + "."
+                )
+        return " ".join(parts)
 
     def tidy(self) -> pd.DataFrame:
         """Country and product indices in one long frame.
@@ -301,8 +402,6 @@ def _eci_eigenvector(mcp: np.ndarray, diversity: np.ndarray, ubiquity: np.ndarra
     s = a @ a.T
     vals, vecs = np.linalg.eigh(s)  # ascending
     lam = vals[-2]
-    import warnings
-
     if np.isclose(vals[-1], vals[-2], rtol=1e-10, atol=1e-12):
         warnings.warn(
             "the country-product network is disconnected (eigenvalue 1 is repeated); "
@@ -340,12 +439,92 @@ def _eci_reflections(mcp: np.ndarray, diversity: np.ndarray, ubiquity: np.ndarra
     return eci, pci
 
 
+def _population(population: pd.DataFrame | None) -> pd.DataFrame:
+    if population is None:
+        raise InvalidParameterError(
+            "population",
+            None,
+            "a frame country_iso3, year, value (e.g. WDI SP.POP.TOTL)",
+            why="min_population is set",
+        )
+    _require_columns(population, ("country_iso3", "year", "value"), name="population")
+    _require_no_nan(population, ("country_iso3", "year", "value"), name="population")
+    if "indicator" in population.columns:
+        _require_single_basis(population, name="population", columns=("indicator",))
+    _require_unique(population, ("country_iso3", "year"), name="population")
+    return population[["country_iso3", "year", "value"]].astype({"year": "int64"})
+
+
+def _apply_filters(year, xy, pop, *, min_exports_usd, min_product_trade_usd, min_population):
+    """Drop countries/products of one year below the filters; list every one dropped."""
+    dropped = []
+    tot_c = xy.groupby("country_iso3")["value_usd"].sum()
+    tot_p = xy.groupby("hs6_code")["value_usd"].sum()
+    for c, v in tot_c[tot_c <= 0].items():
+        dropped.append((year, "country", c, "zero_exports", float(v)))
+    for q, v in tot_p[tot_p <= 0].items():
+        dropped.append((year, "product", q, "zero_trade", float(v)))
+    drop_c = set(tot_c.index[tot_c <= 0])
+    drop_p = set(tot_p.index[tot_p <= 0])
+    if min_product_trade_usd is not None:
+        low = tot_p[(tot_p > 0) & (tot_p < min_product_trade_usd)]
+        dropped += [
+            (year, "product", q, "product_trade_below_min", float(v)) for q, v in low.items()
+        ]
+        drop_p |= set(low.index)
+    if min_exports_usd is not None:
+        low = tot_c[(tot_c > 0) & (tot_c < min_exports_usd)]
+        dropped += [(year, "country", c, "exports_below_min", float(v)) for c, v in low.items()]
+        drop_c |= set(low.index)
+    if min_population is not None:
+        known = pop[pop["year"] <= year].sort_values("year").groupby("country_iso3")["value"].last()
+        for c in tot_c.index[tot_c > 0]:
+            if c in drop_c:
+                continue
+            if c not in known.index:
+                dropped.append((year, "country", c, "population_missing", float("nan")))
+                drop_c.add(c)
+            elif known[c] < min_population:
+                dropped.append((year, "country", c, "population_below_min", float(known[c])))
+                drop_c.add(c)
+    keep = ~xy["country_iso3"].isin(drop_c) & ~xy["hs6_code"].isin(drop_p)
+    return xy[keep], dropped
+
+
+def _diagnostics(year, m, div, ubi, eci, eci_other) -> dict:
+    """Eigen-gap of the country matrix and agreement of the two ECI conventions."""
+    a = m / np.sqrt(div)[:, None] / np.sqrt(ubi)[None, :]
+    vals = np.linalg.eigvalsh(a @ a.T)[::-1]
+    l2 = float(vals[1]) if len(vals) > 1 else float("nan")
+    l3 = float(vals[2]) if len(vals) > 2 else float("nan")
+    gap = (l2 - l3) / l2 if l2 > 0 else float("nan")
+    ra = pd.Series(eci).rank().to_numpy()
+    rb = pd.Series(eci_other).rank().to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agree = float(np.corrcoef(ra, rb)[0, 1]) if len(ra) > 2 else float("nan")
+    unstable = not (agree >= MIN_RANK_AGREEMENT and gap >= MIN_EIGEN_GAP_REL)
+    return {
+        "year": np.int64(year),
+        "n_countries": int(m.shape[0]),
+        "n_products": int(m.shape[1]),
+        "eigenvalue_2": l2,
+        "eigenvalue_3": l3,
+        "eigen_gap_rel": gap,
+        "eci_rank_agreement": agree,
+        "is_eci_unstable": bool(unstable),
+    }
+
+
 def complexity(
     exports: pd.DataFrame,
     *,
     method: Literal["eigenvector", "reflections"] = "eigenvector",
     threshold: float = 1.0,
     iterations: int = 20,
+    min_exports_usd: float | None = None,
+    min_product_trade_usd: float | None = None,
+    min_population: float | None = None,
+    population: pd.DataFrame | None = None,
 ) -> ComplexityResult:
     r"""Economic and product complexity indices (ECI, PCI), convention named in the result.
 
@@ -383,12 +562,25 @@ def complexity(
         RCA cut-off for :math:`M_{cp}` (1).
     iterations
         Number of reflections (only for ``"reflections"``; >= 2).
+    min_exports_usd, min_product_trade_usd, min_population
+        Atlas-style filters applied per year before RCA (``None`` = not applied): countries
+        with total exports below ``min_exports_usd`` or population below ``min_population``
+        and products whose trade over all countries in the frame is below
+        ``min_product_trade_usd`` are left out. Recommended values:
+        :data:`ATLAS_FILTERS` (1 M people, USD 1 bn, USD 500 M).
+    population
+        ``country_iso3, year, value`` (e.g. WDI ``SP.POP.TOTL`` rows of the indicators
+        frame); needed with ``min_population``. The latest year up to the ECI year is used;
+        a country without any is excluded with reason ``population_missing``.
 
     Returns
     -------
     ComplexityResult
         ``country`` (``year, country_iso3, diversity, eci``), ``product`` (``year, hs6_code,
-        ubiquity, pci``), ``country_product`` (as :func:`rca`), ``method``, ``convention``.
+        ubiquity, pci``), ``country_product`` (as :func:`rca`), ``method``, ``convention``,
+        ``diagnostics`` (eigen-gap, agreement of the two conventions, instability flag:
+        agreement < :data:`MIN_RANK_AGREEMENT` or relative gap < :data:`MIN_EIGEN_GAP_REL`)
+        and ``excluded`` (every country/product left out, with the reason).
 
     Raises
     ------
@@ -421,8 +613,24 @@ def complexity(
     ):
         raise InvalidParameterError("iterations", iterations, "an integer >= 2")
     x = _exports_long(exports)
-    cps, cs, ps = [], [], []
+    limits = {
+        "min_exports_usd": min_exports_usd,
+        "min_product_trade_usd": min_product_trade_usd,
+        "min_population": min_population,
+    }
+    for pname, lim in limits.items():
+        if lim is not None and not (
+            isinstance(lim, (int, float, np.integer, np.floating))
+            and not isinstance(lim, bool)
+            and np.isfinite(lim)
+            and lim >= 0
+        ):
+            raise InvalidParameterError(pname, lim, "None or a finite number >= 0")
+    pop = _population(population) if min_population is not None else None
+    cps, cs, ps, diags, excl = [], [], [], [], []
     for year, xy in x.groupby("year", sort=True):
+        xy, dropped = _apply_filters(int(year), xy, pop, **limits)
+        excl.extend(dropped)
         countries, products, mat = _matrix(xy)
         r = _rca_matrix(mat)
         mcp = (r >= threshold).astype(float)
@@ -430,8 +638,6 @@ def complexity(
         div, ubi = mcp.sum(axis=1), mcp.sum(axis=0)
         okc, okp = div > 0, ubi > 0
         if (~okc).any() or (~okp).any():
-            import warnings
-
             warnings.warn(
                 f"year {year}: {int((~okc).sum())} countries with zero diversity and "
                 f"{int((~okp).sum())} products with zero ubiquity get NaN ECI/PCI",
@@ -444,11 +650,19 @@ def complexity(
                 f"year {year}: {int(okc.sum())} countries with presence",
                 "at least 3 countries with mcp = 1 somewhere",
             )
+        excl.extend((int(year), "country", c, "zero_diversity", 0.0) for c in countries[~okc])
+        excl.extend((int(year), "product", q, "zero_ubiquity", 0.0) for q in products[~okp])
         m = mcp[okc][:, okp]
         if method == "eigenvector":
             e, p = _eci_eigenvector(m, div[okc], ubi[okp])
+            with np.errstate(invalid="ignore", divide="ignore"):  # NaN: no agreement
+                e_other = _eci_reflections(m, div[okc], ubi[okp], 20)[0]
         else:
             e, p = _eci_reflections(m, div[okc], ubi[okp], int(iterations))
+            with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+                warnings.simplefilter("ignore", CoopstatsWarning)  # reported in diagnostics
+                e_other = _eci_eigenvector(m, div[okc], ubi[okp])[0]
+        diags.append(_diagnostics(int(year), m, div[okc], ubi[okp], e, e_other))
         eci = np.full(len(countries), np.nan)
         pci = np.full(len(products), np.nan)
         eci[okc], pci[okp] = e, p
@@ -482,7 +696,10 @@ def complexity(
         params={
             "threshold": threshold,
             "iterations": int(iterations) if method == "reflections" else None,
+            **limits,
         },
+        diagnostics=pd.DataFrame(diags),
+        excluded=pd.DataFrame(excl, columns=["year", "level", "code", "reason", "value"]),
     )
 
 
