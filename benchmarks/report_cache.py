@@ -37,10 +37,10 @@ def _copy_project(dst: Path) -> None:
 
 
 def _timed_build(root: Path, variant: str) -> tuple[float, dict[str, str]]:
-    from coopstats import report
+    from coopstats.build import build
 
     t0 = time.perf_counter()
-    results = report.build(root, variant=variant, stamp="benchmark")
+    results = build(root, variant=variant, stamp="benchmark")
     return time.perf_counter() - t0, {r.name: r.status for r in results}
 
 
@@ -64,19 +64,22 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave this report definition out of the copy (repeatable)")
     args = ap.parse_args(argv)
 
-    from coopstats import report
+    from coopstats import provenance
+    from coopstats.build import load_definitions
+    from coopstats.build import run as build_run
+    from coopstats.sources.processed import ensure_processed
 
     # The library code is fixed for the whole benchmark (other people may be editing the
     # working tree meanwhile; a real code change re-runs every report by design).
-    code_fp = report.code_fingerprint()
-    report.code_fingerprint = lambda: code_fp
+    code_fp = provenance.code_fingerprint()
+    provenance.code_fingerprint = build_run.code_fingerprint = lambda: code_fp
     tmp = Path(tempfile.mkdtemp(prefix="coopstats-bench-"))
     root = tmp / "project"
     try:
         _copy_project(root)
         for name in args.exclude:
             (root / "reports" / "definitions" / f"{name}.yaml").unlink()
-        defs = report.load_definitions(root)
+        defs = load_definitions(root)
         readers = sorted(
             d.name
             for d in defs
@@ -84,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         t0 = time.perf_counter()
         if any(p.startswith("data/processed") for d in defs for p in d.inputs):
-            report.ensure_processed(root)
+            ensure_processed(root)
         t_processed = time.perf_counter() - t0
         cold, s_cold = _timed_build(root, args.variant)
         warm, s_warm = _timed_build(root, args.variant)

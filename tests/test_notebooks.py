@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from coopstats import report
+from coopstats.build import load_definitions
+from coopstats.params import NOTEBOOK_PARAMS, validate_params
+from coopstats.provenance import PROVENANCE_MIME
+from coopstats.sources.processed import ensure_processed
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -38,7 +41,7 @@ def _params_cells(nb: dict) -> list[dict]:
 
 def test_the_expected_notebooks_exist():
     assert {p.name for p in NOTEBOOKS} >= {"00_facts_overview.ipynb"}
-    assert set(IDS) <= set(report.NOTEBOOK_PARAMS), "every notebook needs a params dataclass"
+    assert set(IDS) <= set(NOTEBOOK_PARAMS), "every notebook needs a params dataclass"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -78,7 +81,7 @@ def test_structure_intro_kernel_provenance(path):
     assert nb["metadata"]["kernelspec"]["name"] == "coopstats"
     assert nb["cells"][0]["cell_type"] == "markdown" and _src(nb["cells"][0]).startswith("# ")
     code = "\n".join(_src(c) for c in nb["cells"] if c["cell_type"] == "code")
-    assert code.count("report.show_provenance(") == 1
+    assert code.count("show_provenance(") == 1
     # prose says what to notice: several markdown cells, not only the intro
     md = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
     assert len(md) >= 3
@@ -99,13 +102,13 @@ def test_parameters_are_typed_commented_literals_matching_the_dataclass(path):
             f"{path.name}: parameter {node.target.id} has no comment"
         )
         declared[node.target.id] = ast.literal_eval(node.value)
-    cls = report.NOTEBOOK_PARAMS[path.name]
+    cls = NOTEBOOK_PARAMS[path.name]
     defaults = {
         f.name: (f.default if f.default is not dataclasses.MISSING else f.default_factory())
         for f in dataclasses.fields(cls)
     }
     assert declared == defaults, f"{path.name}: parameters cell and {cls.__name__} disagree"
-    report.validate_params(path.name, declared)  # the defaults themselves are valid
+    validate_params(path.name, declared)  # the defaults themselves are valid
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -113,7 +116,7 @@ def test_papermill_sees_every_parameter(path):
     import papermill as pm
 
     seen = pm.inspect_notebook(str(path))
-    cls = report.NOTEBOOK_PARAMS[path.name]
+    cls = NOTEBOOK_PARAMS[path.name]
     assert set(seen) == {f.name for f in dataclasses.fields(cls)}
     assert all(p["help"] for p in seen.values()), (
         "every parameter has a comment papermill shows as help"
@@ -122,7 +125,7 @@ def test_papermill_sees_every_parameter(path):
 
 def _ci_parameters() -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for d in report.load_definitions(ROOT):
+    for d in load_definitions(ROOT):
         out.setdefault(d.notebook, d.parameters_for("ci"))
     return out
 
@@ -134,9 +137,9 @@ def test_every_notebook_is_used_by_a_report_definition():
 @pytest.fixture(scope="module")
 def processed_data():
     """data/processed built (or confirmed fresh) the way `make report` does it."""
-    defs = report.load_definitions(ROOT)
+    defs = load_definitions(ROOT)
     if any(p.startswith("data/processed") for d in defs for p in d.inputs):
-        report.ensure_processed(ROOT)
+        ensure_processed(ROOT)
     return ROOT / "data" / "processed"
 
 
@@ -146,7 +149,7 @@ def test_notebook_runs_with_its_smallest_parameters(path, tmp_path, processed_da
     import papermill as pm
 
     params = _ci_parameters()[path.name]
-    report.validate_params(path.name, params)
+    validate_params(path.name, params)
     out = tmp_path / path.name
     pm.execute_notebook(
         str(path),
@@ -164,5 +167,5 @@ def test_notebook_runs_with_its_smallest_parameters(path, tmp_path, processed_da
     ]
     assert not errors
     mimes = {m for c in nb["cells"] for o in c.get("outputs", []) for m in o.get("data", {})}
-    assert report.PROVENANCE_MIME in mimes
+    assert PROVENANCE_MIME in mimes
     assert "image/png" in mimes, f"{path.name} shows no figure"

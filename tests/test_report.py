@@ -18,13 +18,29 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coopstats import report
+from coopstats import provenance as provenance_module
+from coopstats.build import STAMP_CLASS, build, build_stamp, load_definitions
+from coopstats.build import run as build_run
 from coopstats.errors import (
     DataFileError,
     InvalidParameterError,
     MissingDataError,
     NotebookExecutionError,
 )
+from coopstats.params import validate_params
+from coopstats.provenance import (
+    PROVENANCE_MIME,
+    SYNTHETIC_BANNER,
+    code_fingerprint,
+    data_fingerprint,
+    input_vintage,
+    is_synthetic,
+    provenance,
+    sha256_file,
+    show_provenance,
+)
+from coopstats.sources.processed import ensure_processed, load_facts, require_rows
+from coopstats.tables import table
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = "00_facts_overview.ipynb"
@@ -32,7 +48,7 @@ NB = "00_facts_overview.ipynb"
 pytestmark = pytest.mark.slow
 
 CODE_FP = "c0de" * 16
-_REAL_CODE_FINGERPRINT = report.code_fingerprint
+_REAL_CODE_FINGERPRINT = code_fingerprint
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -40,7 +56,8 @@ def _pinned_code_fingerprint():
     """Pin the library-code fingerprint: the package under test is edited while tests run
     in a shared tree; the code part of the key is tested on its own below."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report, "code_fingerprint", lambda: CODE_FP)
+        mp.setattr(build_run, "code_fingerprint", lambda: CODE_FP)
+        mp.setattr(provenance_module, "code_fingerprint", lambda: CODE_FP)  # ensure_processed
         yield
 
 
@@ -80,7 +97,7 @@ def _make_project(root: Path) -> Path:
 def built(tmp_path_factory) -> Path:
     """A project built once (cold); tests copy it, cache included."""
     root = _make_project(tmp_path_factory.mktemp("proj") / "p")
-    results = report.build(root, stamp="STAMP-1")
+    results = build(root, stamp="STAMP-1")
     assert [r.status for r in results] == ["executed", "executed"]
     return root
 
@@ -101,7 +118,7 @@ def _statuses(results) -> dict[str, str]:
 
 def test_unknown_parameter_is_an_error():
     with pytest.raises(InvalidParameterError) as exc:
-        report.validate_params(NB, {"blok": "EAEU"})
+        validate_params(NB, {"blok": "EAEU"})
     assert exc.value.name == "blok"
     assert "unknown parameter" in str(exc.value) and "bloc" in str(exc.value.allowed)
 
@@ -118,21 +135,21 @@ def test_unknown_parameter_is_an_error():
 )
 def test_bad_parameter_values_are_errors(params, name):
     with pytest.raises(InvalidParameterError) as exc:
-        report.validate_params(NB, params)
+        validate_params(NB, params)
     assert exc.value.name == name
 
 
 def test_every_params_class_checks_shared_names():
     with pytest.raises(InvalidParameterError, match="sectors"):
-        report.validate_params("02_growth.ipynb", {"sectors": ["microelectronics", "chips"]})
+        validate_params("02_growth.ipynb", {"sectors": ["microelectronics", "chips"]})
     with pytest.raises(InvalidParameterError, match="exporter_iso3"):
-        report.validate_params("02_growth", {"exporter_iso3": "Belarus"})
+        validate_params("02_growth", {"exporter_iso3": "Belarus"})
     with pytest.raises(InvalidParameterError, match="weights"):
-        report.validate_params("04_sector_priority.ipynb", {"weights": {"extra_bloc_hhi": -1.0}})
+        validate_params("04_sector_priority.ipynb", {"weights": {"extra_bloc_hhi": -1.0}})
     with pytest.raises(InvalidParameterError, match="hhi_imports_threshold"):
-        report.validate_params("03_localization.ipynb", {"hhi_imports_threshold": 40})
+        validate_params("03_localization.ipynb", {"hhi_imports_threshold": 40})
     with pytest.raises(InvalidParameterError, match="notebook"):
-        report.validate_params("99_unknown.ipynb", {})
+        validate_params("99_unknown.ipynb", {})
 
 
 def test_definition_with_unknown_parameter_fails_before_execution(tmp_path):
@@ -141,7 +158,7 @@ def test_definition_with_unknown_parameter_fails_before_execution(tmp_path):
         _definition("rep_a", "data/raw/a/facts.csv", blok="EAEU")
     )
     with pytest.raises(InvalidParameterError) as exc:
-        report.build(root)
+        build(root)
     assert "blok" in str(exc.value) and "rep_a.yaml" in str(exc.value)
     assert not (root / ".build" / "cache").exists()  # nothing executed
 
@@ -151,24 +168,24 @@ def test_definition_errors_name_the_file(tmp_path):
     bad = root / "reports" / "definitions" / "rep_a.yaml"
     bad.write_text("title: x\nnotebook: 00_facts_overview.ipynb\ninputs: [a]\ncolour: red\n")
     with pytest.raises(DataFileError, match=r"rep_a\.yaml.*colour"):
-        report.load_definitions(root)
+        load_definitions(root)
     bad.write_text("title: x\nnotebook: nope.ipynb\ninputs: [a]\n")
     with pytest.raises(DataFileError, match="notebook not found"):
-        report.load_definitions(root)
+        load_definitions(root)
 
 
 def test_unknown_report_name_and_renderer(project):
     with pytest.raises(InvalidParameterError, match="rep_c"):
-        report.build(project, only=["rep_c"])
+        build(project, only=["rep_c"])
     with pytest.raises(InvalidParameterError, match="renderer"):
-        report.build(project, renderer="pandoc")
+        build(project, renderer="pandoc")
 
 
 # ---------------------------------------------------------------- cache
 
 
 def test_unchanged_rebuild_executes_nothing(project):
-    results = report.build(project, stamp="STAMP-2")
+    results = build(project, stamp="STAMP-2")
     assert _statuses(results) == {"rep_a": "cached", "rep_b": "cached"}
 
 
@@ -179,23 +196,23 @@ def test_data_change_reruns_exactly_the_reports_reading_it(project):
         text.replace("(approximate, upper bound)", "(approximate; upper bound)"), encoding="utf-8"
     )
     assert path.read_text(encoding="utf-8") != text
-    assert _statuses(report.build(project)) == {"rep_a": "cached", "rep_b": "executed"}
+    assert _statuses(build(project)) == {"rep_a": "cached", "rep_b": "executed"}
     # and the new result is cached in turn
-    assert _statuses(report.build(project)) == {"rep_a": "cached", "rep_b": "cached"}
+    assert _statuses(build(project)) == {"rep_a": "cached", "rep_b": "cached"}
 
 
 def test_touching_a_file_without_changing_it_reruns_nothing(project):
     path = project / "data" / "raw" / "a" / "facts.csv"
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns + 10**9, st.st_mtime_ns + 10**9))
-    assert _statuses(report.build(project)) == {"rep_a": "cached", "rep_b": "cached"}
+    assert _statuses(build(project)) == {"rep_a": "cached", "rep_b": "cached"}
 
 
 def test_parameter_change_reruns_that_report_only(project):
     (project / "reports" / "definitions" / "rep_a.yaml").write_text(
         _definition("rep_a", "data/raw/a/facts.csv", start_year=2022)
     )
-    assert _statuses(report.build(project)) == {"rep_a": "executed", "rep_b": "cached"}
+    assert _statuses(build(project)) == {"rep_a": "executed", "rep_b": "cached"}
 
 
 def test_prose_edit_rerenders_without_rerunning(project):
@@ -204,24 +221,24 @@ def test_prose_edit_rerenders_without_rerunning(project):
     md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
     md["source"] = ["# A retitled overview\n", *md["source"][1:]]
     nb_path.write_text(json.dumps(nb))
-    results = report.build(project)
+    results = build(project)
     assert _statuses(results) == {"rep_a": "cached", "rep_b": "cached"}
     assert "A retitled overview" in (project / "reports" / "rep_a.html").read_text()
 
 
 def test_library_code_change_reruns_every_report(project, monkeypatch):
-    monkeypatch.setattr(report, "code_fingerprint", lambda: "f" * 64)
-    assert _statuses(report.build(project)) == {"rep_a": "executed", "rep_b": "executed"}
+    monkeypatch.setattr(build_run, "code_fingerprint", lambda: "f" * 64)
+    assert _statuses(build(project)) == {"rep_a": "executed", "rep_b": "executed"}
 
 
 def test_code_fingerprint_covers_the_package():
-    package = Path(report.__file__).parent
+    package = Path(build_run.__file__).parents[1]
     files = sorted(
         p
         for p in package.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     )
-    assert package / "report.py" in files and package / "columns.py" in files
+    assert package / "provenance.py" in files and package / "columns.py" in files
     lines = "".join(
         f"{p.relative_to(package).as_posix()}\t{hashlib.sha256(p.read_bytes()).hexdigest()}\n"
         for p in files
@@ -235,19 +252,19 @@ def test_code_fingerprint_covers_the_package():
 
 
 def test_force_executes(project):
-    assert _statuses(report.build(project, only=["rep_b"], force=True)) == {"rep_b": "executed"}
+    assert _statuses(build(project, only=["rep_b"], force=True)) == {"rep_b": "executed"}
 
 
 def test_data_fingerprint_covers_each_file():
     a = ROOT / "data" / "raw" / "facts" / "facts.csv"
-    assert report.sha256_file(a) == hashlib.sha256(a.read_bytes()).hexdigest()
-    fp = report.data_fingerprint([a], root=ROOT)
+    assert sha256_file(a) == hashlib.sha256(a.read_bytes()).hexdigest()
+    fp = data_fingerprint([a], root=ROOT)
     expected = hashlib.sha256(
-        f"data/raw/facts/facts.csv\t{report.sha256_file(a)}\n".encode()
+        f"data/raw/facts/facts.csv\t{sha256_file(a)}\n".encode()
     ).hexdigest()
     assert fp == expected
     with pytest.raises(MissingDataError, match="nope.csv"):
-        report.data_fingerprint([ROOT / "nope.csv"], root=ROOT)
+        data_fingerprint([ROOT / "nope.csv"], root=ROOT)
 
 
 # ---------------------------------------------------------------- errors
@@ -258,7 +275,7 @@ def test_failing_notebook_stops_with_context_and_keeps_partial_notebook(project)
         _definition("rep_c", "data/raw/a/facts.csv", metric="no_such_metric")
     )
     with pytest.raises(NotebookExecutionError) as exc:
-        report.build(project)
+        build(project)
     msg = str(exc.value)
     assert "'rep_c'" in msg
     assert "notebooks/00_facts_overview.ipynb" in msg
@@ -307,13 +324,13 @@ def test_notebook_reading_undeclared_inputs_is_refused(project):
     with pytest.raises(
         NotebookExecutionError, match="DataFileError.*do not match its report definition"
     ):
-        report.build(project, only=["rep_a"])
+        build(project, only=["rep_a"])
 
 
 def test_quarto_requested_without_cli_is_a_clear_error(project, monkeypatch):
     monkeypatch.setenv("PATH", str(project / "empty-bin"))
     with pytest.raises(InvalidParameterError, match="quarto.*not on PATH"):
-        report.build(project, renderer="quarto")
+        build(project, renderer="quarto")
 
 
 def test_quarto_renderer_runs_the_cli_on_the_executed_notebook(project, monkeypatch):
@@ -330,19 +347,19 @@ def test_quarto_renderer_runs_the_cli_on_the_executed_notebook(project, monkeypa
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    results = report.build(project, renderer="quarto", only=["rep_a"])
+    results = build(project, renderer="quarto", only=["rep_a"])
     assert _statuses(results) == {"rep_a": "cached"}
     args = (project / ".build" / "quarto" / "quarto-args.txt").read_text()
     assert args.startswith("render rep_a.ipynb --to html --no-execute")
     page = (project / "reports" / "rep_a.html").read_text()
-    assert "index.html" in page and report.STAMP_CLASS in page
+    assert "index.html" in page and STAMP_CLASS in page
 
 
 # ---------------------------------------------------------------- HTML
 
 
 def _without_stamp(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if report.STAMP_CLASS not in ln]
+    lines = [ln for ln in text.splitlines() if STAMP_CLASS not in ln]
     assert len(lines) == len(text.splitlines()) - 1, "exactly one build-stamp line per page"
     return "\n".join(lines)
 
@@ -352,7 +369,7 @@ def test_two_cold_builds_give_identical_html_apart_from_the_stamp(project):
     shutil.rmtree(project / ".build")
     for p in (project / "reports").glob("*.html"):
         p.unlink()
-    results = report.build(project, stamp="STAMP-2")
+    results = build(project, stamp="STAMP-2")
     assert _statuses(results) == {"rep_a": "executed", "rep_b": "executed"}
     second = {p.name: p.read_text() for p in (project / "reports").glob("*.html")}
     assert sorted(first) == sorted(second) == ["index.html", "rep_a.html", "rep_b.html"]
@@ -363,19 +380,19 @@ def test_two_cold_builds_give_identical_html_apart_from_the_stamp(project):
 
 def test_source_date_epoch_pins_the_stamp(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert report.build_stamp() == "2023-11-14 22:13:20 UTC"
+    assert build_stamp() == "2023-11-14 22:13:20 UTC"
 
 
 def test_html_hides_code_embeds_figures_and_has_provenance(built):
     page = (built / "reports" / "rep_a.html").read_text()
-    assert "report.load_facts" not in page and "facts_by_year(" not in page  # code hidden
+    assert "load_facts(params" not in page and "facts_by_year(" not in page  # code hidden
     assert "hl-ipython3" not in page and 'class="jp-InputArea-editor' not in page
     assert re.search(r'<img[^>]+src="data:image/png;base64,', page)
     assert 'id="provenance"' in page
     assert "data/raw/a/facts.csv" in page
-    assert report.sha256_file(built / "data" / "raw" / "a" / "facts.csv") in page
+    assert sha256_file(built / "data" / "raw" / "a" / "facts.csv") in page
     assert "<script src=" not in page  # no CDN scripts: works offline
-    assert report.SYNTHETIC_BANNER not in page  # facts are real
+    assert SYNTHETIC_BANNER not in page  # facts are real
     index = (built / "reports" / "index.html").read_text()
     assert 'href="rep_a.html"' in index and 'href="rep_b.html"' in index
     assert "Test report rep_a" in index and "start_year" in index and "sources dated" in index
@@ -386,8 +403,8 @@ def test_html_hides_code_embeds_figures_and_has_provenance(built):
 
 def test_provenance_frame(tmp_path):
     facts = ROOT / "data" / "raw" / "facts" / "facts.csv"
-    params = report.validate_params(NB, {"start_year": 2020})
-    prov = report.provenance(params, [facts], root=ROOT)
+    params = validate_params(NB, {"start_year": 2020})
+    prov = provenance(params, [facts], root=ROOT)
     assert list(prov.columns) == ["section", "name", "value", "detail"]
     assert set(prov["section"]) == {"parameters", "software", "inputs"}
     inputs = prov[prov["section"] == "inputs"]
@@ -395,9 +412,9 @@ def test_provenance_frame(tmp_path):
     assert inputs["value"].iloc[0] == hashlib.sha256(facts.read_bytes()).hexdigest()
     names = set(prov["name"])
     assert {"coopstats", "git commit", "python", "pandas", "numpy", "start_year"} <= names
-    bad = report.validate_params(NB, {"data_fingerprint": "0" * 64})
+    bad = validate_params(NB, {"data_fingerprint": "0" * 64})
     with pytest.raises(DataFileError, match="do not match"):
-        report.provenance(bad, [facts], root=ROOT)
+        provenance(bad, [facts], root=ROOT)
 
 
 def test_synthetic_inputs_are_flagged(tmp_path):
@@ -406,37 +423,37 @@ def test_synthetic_inputs_are_flagged(tmp_path):
     frame = pd.DataFrame({"year": [2020], "value_usd": [1.0], "dataset": ["SYNTHETIC_DEMO"]})
     frame.to_parquet(processed / "trade.parquet")
     (processed / "manifest.json").write_text(json.dumps({"synthetic": True, "version": "0.1.0"}))
-    assert report.is_synthetic(processed / "trade.parquet")  # the data say so
-    assert report.is_synthetic(processed)  # the folder's manifest says so
-    assert report.input_vintage(processed / "trade.parquet") == "SYNTHETIC_DEMO"
-    prov = report.show_provenance({"bloc": "EAEU"}, [processed / "trade.parquet"], root=tmp_path)
+    assert is_synthetic(processed / "trade.parquet")  # the data say so
+    assert is_synthetic(processed)  # the folder's manifest says so
+    assert input_vintage(processed / "trade.parquet") == "SYNTHETIC_DEMO"
+    prov = show_provenance({"bloc": "EAEU"}, [processed / "trade.parquet"], root=tmp_path)
     assert prov.synthetic
     bundle = prov._repr_mimebundle_()
-    assert report.SYNTHETIC_BANNER in bundle["text/html"]
-    assert bundle[report.PROVENANCE_MIME]["synthetic"] is True
+    assert SYNTHETIC_BANNER in bundle["text/html"]
+    assert bundle[PROVENANCE_MIME]["synthetic"] is True
     (processed / "manifest.json").write_text(json.dumps({"synthetic": False}))
     frame.assign(dataset="BACI_HS17_V202201").to_parquet(processed / "trade.parquet")
-    assert not report.is_synthetic(processed / "trade.parquet")
-    assert not report.is_synthetic(processed)
-    assert report.input_vintage(processed / "trade.parquet") == "BACI_HS17_V202201"
+    assert not is_synthetic(processed / "trade.parquet")
+    assert not is_synthetic(processed)
+    assert input_vintage(processed / "trade.parquet") == "BACI_HS17_V202201"
 
 
 def test_load_facts_keeps_source_lines_and_require_rows():
-    facts = report.load_facts(ROOT / "data" / "raw" / "facts" / "facts.csv")
+    facts = load_facts(ROOT / "data" / "raw" / "facts" / "facts.csv")
     assert facts.index[0] == 2  # line 1 is the header
-    assert report.require_rows(facts, what="x", where="y") is facts
+    assert require_rows(facts, what="x", where="y") is facts
     with pytest.raises(MissingDataError, match="nothing here"):
-        report.require_rows(facts.iloc[:0], what="nothing here", where="facts.csv")
+        require_rows(facts.iloc[:0], what="nothing here", where="facts.csv")
     with pytest.raises(MissingDataError, match="nope.csv"):
-        report.load_facts(ROOT / "nope.csv")
+        load_facts(ROOT / "nope.csv")
 
 
 def test_table_requires_a_source_and_renders_deterministically():
     frame = pd.DataFrame({"year": [2020, 2021], "value": [1.5, None]})
     with pytest.raises(InvalidParameterError, match="source"):
-        report.table(frame, source="")
-    html = report.table(frame, source="facts.csv F001", caption="c")._repr_html_()
-    assert html == report.table(frame, source="facts.csv F001", caption="c")._repr_html_()
+        table(frame, source="")
+    html = table(frame, source="facts.csv F001", caption="c")._repr_html_()
+    assert html == table(frame, source="facts.csv F001", caption="c")._repr_html_()
     assert "—" in html and "Source: facts.csv F001" in html
 
 
@@ -446,7 +463,7 @@ def test_synthetic_inputs_mark_only_those_files(tmp_path):
     (texts / "a.txt").write_text("invented", encoding="utf-8")
     facts = ROOT / "data" / "raw" / "facts" / "facts.csv"
     shutil.copy(facts, tmp_path / "facts.csv")
-    prov = report.provenance(
+    prov = provenance(
         {"x": 1}, [texts, tmp_path / "facts.csv"], root=tmp_path, synthetic_inputs=[texts]
     )
     inputs = prov[prov["section"] == "inputs"].set_index("name")["detail"]
@@ -458,14 +475,14 @@ def test_processed_data_are_built_when_missing_and_only_then(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw",
                     ignore=shutil.ignore_patterns("downloads"))
-    assert report.ensure_processed(root) is True
+    assert ensure_processed(root) is True
     processed = root / "data" / "processed"
     manifest = json.loads((processed / "manifest.json").read_text())
     assert (processed / "trade.parquet").is_file() and "synthetic" in manifest
-    first = report.sha256_file(processed / "trade.parquet")
-    assert report.ensure_processed(root) is False  # fresh: nothing to do
+    first = sha256_file(processed / "trade.parquet")
+    assert ensure_processed(root) is False  # fresh: nothing to do
     raw = root / "data" / "raw" / "facts" / "facts.csv"
     st = raw.stat()
     os.utime(raw, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert report.ensure_processed(root) is True  # raw changed (by mtime): rebuilt ...
-    assert report.sha256_file(processed / "trade.parquet") == first  # ... to identical bytes
+    assert ensure_processed(root) is True  # raw changed (by mtime): rebuilt ...
+    assert sha256_file(processed / "trade.parquet") == first  # ... to identical bytes

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from coopstats import report
+from coopstats.build import build, load_definitions
+from coopstats.provenance import SYNTHETIC_BANNER, is_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("COOPSTATS_CHROMIUM", "/usr/bin/chromium"))
@@ -43,7 +44,7 @@ def _require_chromium() -> None:
 
 def _reports_to_open() -> list[str]:
     """The facts overview and one report on data/processed (synthetic banner until `make data`)."""
-    names = [d.name for d in report.load_definitions(ROOT)]
+    names = [d.name for d in load_definitions(ROOT)]
     wanted = ["eaeu_overview", "cis_advanced_materials"]
     assert set(wanted) <= set(names), f"definitions changed: {names}"
     return wanted
@@ -61,7 +62,7 @@ def site(tmp_path_factory) -> tuple[Path, list[str]]:
         ignore=shutil.ignore_patterns("downloads", ".ipynb_checkpoints"),
     )
     names = _reports_to_open()
-    report.build(root, only=names, variant="ci")
+    build(root, only=names, variant="ci")
     return root / "reports", names
 
 
@@ -109,10 +110,10 @@ def test_index_and_reports_render_in_chromium(site):
                 assert page.locator("pre code, .highlight").count() == 0  # code hidden
                 banner = page.locator(".coopstats-banner")
                 if (
-                    report.is_synthetic(reports_dir.parent / "data" / "processed")
+                    is_synthetic(reports_dir.parent / "data" / "processed")
                     and name != names[0]
                 ):
-                    assert banner.count() == 1 and report.SYNTHETIC_BANNER in banner.inner_text()
+                    assert banner.count() == 1 and SYNTHETIC_BANNER in banner.inner_text()
                 back = page.locator("nav a[href='index.html']")
                 assert back.count() == 1
         finally:

@@ -22,7 +22,7 @@ __all__ = ["main", "build_parser"]
 #: Modules that contribute sub-commands, in help order.
 COMMAND_MODULES = (
     "coopstats.sources.cli",  # data fetch / data build / facts check
-    "coopstats.report",  # report
+    "coopstats.build",  # report
     "coopstats.events",  # events extract
 )
 

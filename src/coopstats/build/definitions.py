@@ -1,0 +1,139 @@
+"""Report definitions: ``reports/definitions/<name>.yaml`` read and validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import DataFileError, InvalidParameterError, MissingDataError
+from ..params import validate_params
+from ..sources._text import load_yaml
+
+__all__ = ["ReportDefinition", "load_definitions"]
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    """One report: which notebook, with which parameters, reading which input files.
+
+    Read from ``reports/definitions/<name>.yaml``::
+
+        title: Union State microelectronics and machine tools
+        notebook: 02_growth.ipynb
+        description: One paragraph shown in the index.
+        parameters: {bloc: UNION_STATE, sectors: [microelectronics, machine_tools]}
+        inputs: [data/processed/trade.parquet, data/processed/manifest.json]
+        ci: {parameters: {start_year: 2020}}   # smallest variant, used by the tests
+        order: 20                              # position in the index (default 100)
+
+    ``inputs`` are paths relative to the project root; their SHA-256 enter the cache key, and
+    the notebook's provenance must list exactly these files.
+    """
+
+    name: str
+    title: str
+    notebook: str
+    parameters: dict[str, Any]
+    inputs: tuple[str, ...]
+    description: str = ""
+    ci_parameters: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    order: int = 100
+
+    def parameters_for(self, variant: Literal["full", "ci"] = "full") -> dict[str, Any]:
+        """Return the parameters of the ``full`` report or of its smallest ``ci`` variant."""
+        if variant == "ci":
+            return {**self.parameters, **self.ci_parameters}
+        return dict(self.parameters)
+
+
+_DEF_KEYS = {"title", "notebook", "description", "parameters", "inputs", "ci", "order"}
+
+
+def _read_definition(path: Path, root: Path) -> ReportDefinition:
+    raw = load_yaml(path, hint="check indentation and quoting")
+    if not isinstance(raw, dict):
+        raise DataFileError(
+            "a report definition must be a mapping", path=path, hint="see reports/README.md"
+        )
+    unknown = sorted(set(raw) - _DEF_KEYS)
+    if unknown:
+        raise DataFileError(
+            f"unknown key(s) {unknown}",
+            path=path,
+            column=unknown[0],
+            hint=f"allowed keys: {sorted(_DEF_KEYS)}",
+        )
+    for key in ("title", "notebook", "inputs"):
+        if not raw.get(key):
+            raise DataFileError(
+                f"missing key {key!r}", path=path, column=key, hint="see reports/README.md"
+            )
+    nb = root / "notebooks" / raw["notebook"]
+    if not nb.is_file():
+        raise DataFileError(
+            "notebook not found",
+            path=path,
+            column="notebook",
+            value=raw["notebook"],
+            hint=f"expected {nb}",
+        )
+    inputs = raw["inputs"]
+    if not isinstance(inputs, list) or not all(isinstance(p, str) for p in inputs):
+        raise DataFileError(
+            "inputs must be a list of paths relative to the project root",
+            path=path,
+            column="inputs",
+            value=inputs,
+        )
+    params = raw.get("parameters") or {}
+    ci = raw.get("ci") or {}
+    ci_params = ci.get("parameters") or {} if isinstance(ci, dict) else None
+    if not isinstance(params, dict) or not isinstance(ci_params, dict):
+        raise DataFileError(
+            "parameters and ci.parameters must be mappings", path=path, column="parameters"
+        )
+    for key in ("data_fingerprint", "code_fingerprint"):
+        if key in params or key in ci_params:
+            raise DataFileError(
+                f"{key} is set by `coopstats report`, not by a definition", path=path, column=key
+            )
+    definition = ReportDefinition(
+        name=path.stem,
+        title=str(raw["title"]),
+        notebook=str(raw["notebook"]),
+        parameters=params,
+        inputs=tuple(inputs),
+        description=str(raw.get("description") or "").strip(),
+        ci_parameters=ci_params,
+        path=str(path.relative_to(root)),
+        order=_order(raw.get("order", 100), path),
+    )
+    for variant in ("full", "ci"):
+        try:
+            validate_params(definition.notebook, definition.parameters_for(variant))
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                exc.name, exc.value, exc.allowed, why=f"{path.relative_to(root)}, {variant} variant"
+            ) from None
+    return definition
+
+
+def _order(value: object, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DataFileError("order must be an integer", path=path, column="order", value=value)
+    return value
+
+
+def load_definitions(root: str | Path) -> list[ReportDefinition]:
+    """Read and validate every ``reports/definitions/*.yaml``, sorted by ``order`` then name."""
+    root = Path(root).resolve()
+    folder = root / "reports" / "definitions"
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise MissingDataError(
+            "report definitions (*.yaml)", where=folder, how="see reports/README.md"
+        )
+    definitions = [_read_definition(p, root) for p in paths]
+    return sorted(definitions, key=lambda d: (d.order, d.name))

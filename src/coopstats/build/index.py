@@ -1,0 +1,116 @@
+"""``reports/index.html``: every defined report, its parameters and data vintage."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from ..errors import MissingDataError
+from ..provenance import SYNTHETIC_BANNER
+from .definitions import load_definitions
+from .render import banner, build_stamp, stamp_line, write_if_changed
+
+__all__ = ["write_index"]
+
+
+def _vintage_lines(inputs: list[dict]) -> list[tuple[str, str]]:
+    """One line per input file, or per folder when more than three files share it."""
+    by_dir: dict[str, list[dict]] = {}
+    for i in inputs:
+        by_dir.setdefault(i["path"].rsplit("/", 1)[0] if "/" in i["path"] else "", []).append(i)
+    lines = []
+    for folder, items in by_dir.items():
+        if len(items) > 3:
+            kinds = sorted({i["vintage"] for i in items if i["vintage"]})
+            lines.append((f"{folder}/ ({len(items)} files)", "; ".join(kinds) or "see the report"))
+        else:
+            lines += [(i["path"], i["vintage"] or f"sha256 {i['sha256'][:12]}") for i in items]
+    return lines
+
+
+def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
+    """Write ``reports/index.html`` listing every defined report that has been built.
+
+    Each entry: title (linked), description, notebook, parameters, data vintage, and the
+    synthetic banner where the report uses the demonstration panel. Definitions without a
+    built page are listed as "not built yet".
+    """
+    root = Path(root).resolve()
+    e = html.escape
+    stamp = stamp or build_stamp()
+    try:
+        definitions = load_definitions(root)
+    except MissingDataError:
+        definitions = []
+    items = []
+    any_synthetic = False
+    for d in definitions:
+        side = root / ".build" / "reports" / f"{d.name}.json"
+        page = root / "reports" / f"{d.name}.html"
+        if not (side.is_file() and page.is_file()):
+            items.append(
+                f'<li class="report missing"><h2>{e(d.title)}</h2><p>not built yet '
+                f"(<code>coopstats report --only {e(d.name)}</code>)</p></li>"
+            )
+            continue
+        info = json.loads(side.read_text(encoding="utf-8"))
+        any_synthetic |= bool(info["synthetic"])
+        params = "".join(
+            f"<li><code>{e(k)}</code> = <code>{e(str(v))}</code></li>"
+            for k, v in info["parameters"].items()
+        )
+        vintage = "".join(
+            f"<li><code>{e(path)}</code>: {e(text)}</li>"
+            for path, text in _vintage_lines(info["inputs"])
+        )
+        flag = f'<p class="coopstats-synthetic">{SYNTHETIC_BANNER}</p>' if info["synthetic"] else ""
+        items.append(
+            f'<li class="report"><h2><a href="{e(info["html"])}">{e(info["title"])}</a></h2>{flag}'
+            f"<p>{e(info['description'])}</p>"
+            f'<p class="meta">notebook <code>notebooks/{e(info["notebook"])}</code></p>'
+            f"<details><summary>parameters</summary><ul>{params}</ul></details>"
+            f'<p class="meta">data vintage:</p><ul class="vintage">{vintage}</ul></li>'
+        )
+    from .. import __version__
+
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>coopstats reports</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 960px;
+  margin: 0 auto; padding: 0 1.2rem 2rem; color: #222; }}
+.coopstats-banner {{ background: #b00020; color: #fff; font-weight: bold; text-align: center;
+  padding: .6rem; letter-spacing: .08em; }}
+.coopstats-synthetic {{ color: #b00020; font-weight: bold; margin: .2rem 0; }}
+ul.reports {{ list-style: none; padding: 0; }}
+li.report {{ border-bottom: 1px solid #ddd; padding: .6rem 0; }}
+li.report h2 {{ font-size: 1.15rem; margin: .2rem 0; }}
+.meta {{ color: #555; font-size: .85rem; margin: .2rem 0; }}
+ul.vintage {{ font-size: .85rem; color: #444; margin-top: 0; }}
+footer {{ color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top: 2rem;
+  padding-top: .5rem; }}
+</style>
+</head>
+<body>
+{banner(any_synthetic, f"Reports marked below use {SYNTHETIC_BANNER}")}
+<h1>coopstats reports</h1>
+<p>Technological-sovereignty cooperation in the EAEU, the CIS, the CSTO and the Union State.
+Each report is a notebook executed with the parameters shown; code is hidden, and every report
+ends with a provenance block (parameters, software, input files with SHA-256).</p>
+<ul class="reports">
+{chr(10).join(items)}
+</ul>
+<footer>
+<p>coopstats {e(__version__)} &middot; rebuild with <code>make report</code></p>
+{stamp_line(stamp)}
+</footer>
+</body>
+</html>
+"""
+    path = root / "reports" / "index.html"
+    write_if_changed(path, page)
+    return path

@@ -1,0 +1,202 @@
+"""Reading ``data/processed`` and the facts table from a notebook, and keeping them fresh.
+
+:func:`load_processed` reads one processed table, :func:`load_facts` the validated facts table;
+:func:`require_rows` and :func:`sector_map_for` frame a selection; :func:`ensure_processed`
+rebuilds ``data/processed`` from ``data/raw`` when it is missing or stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataFileError, InvalidParameterError, MissingDataError
+
+__all__ = [
+    "how_to_get",
+    "load_facts",
+    "load_processed",
+    "require_rows",
+    "sector_map_for",
+    "ensure_processed",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def how_to_get(rel: str) -> str:
+    """One sentence saying how to obtain the project input at root-relative path ``rel``."""
+    if rel.startswith("data/processed"):
+        return "Run `coopstats data build --root .` (or `make report`, which builds it)."
+    if rel.startswith("data/raw/facts"):
+        return "It ships with the repository; restore it with `git checkout -- data/raw/facts`."
+    return "See data/raw/README.md for where each input comes from."
+
+
+def load_facts(path: str | Path) -> pd.DataFrame:
+    """Return the validated facts table (:func:`coopstats.sources.facts.read_facts`).
+
+    Rows keep their source line as index (what :func:`coopstats.sources.facts.series` tracks).
+
+    Raises
+    ------
+    DataFileError
+        When any row is quarantined: a report must not silently drop a cited figure. Run
+        ``coopstats facts check PATH --quarantine DIR`` to see the ledger.
+    """
+    from .facts import read_facts
+
+    path = Path(path)
+    if not path.is_file():
+        raise MissingDataError(str(path), where=path.resolve(), how=how_to_get("data/raw/facts"))
+    cleaned = read_facts(path).check()
+    if cleaned.rows_rejected:
+        first = cleaned.ledger.iloc[0]
+        raise DataFileError(
+            f"{cleaned.rows_rejected} row(s) fail validation; first: {first['reason']}",
+            path=path,
+            line=None if pd.isna(first["line"]) else int(first["line"]),
+            column=first["column"],
+            hint=f"run `coopstats facts check {path} --quarantine .build`",
+        )
+    return cleaned.kept
+
+
+def load_processed(
+    name: str,
+    *,
+    processed_dir: str | Path,
+    columns: Sequence[str] | None = None,
+    filters: list[tuple] | None = None,
+) -> pd.DataFrame:
+    """Read ``<processed_dir>/<name>.parquet`` (written by ``coopstats data build``).
+
+    Parameters
+    ----------
+    name
+        Table name: ``trade``, ``exports_by_country``, ``facts``, ``indicators`` ...
+    processed_dir
+        The processed-data folder (``"../data/processed"`` from a notebook).
+    columns, filters
+        Passed to :func:`pandas.read_parquet` (pyarrow), e.g.
+        ``filters=[("exporter_iso3", "==", "BLR")]`` to read one exporter's rows only.
+
+    Raises
+    ------
+    MissingDataError
+        The table is absent (with the command that builds it).
+    """
+    processed_dir = Path(processed_dir)
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise InvalidParameterError("name", name, why="a processed table name such as 'trade'")
+    path = processed_dir / f"{name}.parquet"
+    if not path.is_file():
+        raise MissingDataError(
+            f"{name}.parquet", where=path.resolve(), how=how_to_get("data/processed")
+        )
+    return pd.read_parquet(path, columns=list(columns) if columns else None, filters=filters)
+
+
+def require_rows(frame: pd.DataFrame, *, what: str, where: str | Path) -> pd.DataFrame:
+    """Return ``frame`` unchanged, or raise :class:`MissingDataError` when it has no rows.
+
+    Notebooks use it right after selecting the data they analyse, so an empty selection
+    (a pair of countries that never trade the products, a window outside the data) fails with
+    a message naming what was wanted instead of an obscure error further down.
+    """
+    if frame.empty:
+        raise MissingDataError(
+            what, where=where, how="the selection is empty; check the parameters against the data"
+        )
+    return frame
+
+
+def sector_map_for(trade: pd.DataFrame | str | Path, sectors: Sequence[str]) -> pd.DataFrame:
+    """``hs6_code, sector`` rows of ``sectors`` in the HS revision of ``trade``.
+
+    Uses :func:`coopstats.hs.sector_map` (coopstats taxonomy) for the single ``hs_revision``
+    found in ``trade``: a trade frame, or a processed-data folder whose ``trade.parquet`` is
+    inspected (only its ``hs_revision`` column is read), so the codes can filter the read.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``trade`` mixes HS revisions or a sector has no codes in that revision.
+    """
+    from .. import hs
+
+    if isinstance(trade, str | Path):
+        column = load_processed("trade", processed_dir=trade, columns=["hs_revision"])[
+            "hs_revision"
+        ]
+    else:
+        column = trade["hs_revision"]
+    revisions = sorted(pd.unique(column).tolist())
+    if len(revisions) != 1:
+        raise InvalidParameterError(
+            "trade", f"hs_revision values {revisions}", why="one HS revision per analysis"
+        )
+    smap = hs.sector_map(revision=revisions[0])
+    smap = smap[smap["sector"].isin(list(sectors))].reset_index(drop=True)
+    missing = sorted(set(sectors) - set(smap["sector"]))
+    if missing:
+        raise InvalidParameterError(
+            "sectors",
+            missing,
+            sorted(set(hs.sector_map(revision=revisions[0])["sector"])),
+            why=f"no HS6 codes for them in {revisions[0]}",
+        )
+    return smap
+
+
+def _tree_state(folder: Path) -> list[str]:
+    out = []
+    if folder.is_dir():
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                st = p.stat()
+                out.append(f"{p.relative_to(folder).as_posix()}\t{st.st_size}\t{st.st_mtime_ns}")
+    return out
+
+
+def ensure_processed(root: str | Path, *, progress: Callable[[str], None] | None = None) -> bool:
+    """Build ``data/processed`` from ``data/raw`` when it is missing or stale; True when built.
+
+    Stale means ``data/raw/`` (names, sizes, modification times) or the coopstats code changed
+    since the last build (state in ``.build/processed.state``). The build is deterministic, so a
+    spurious rebuild rewrites identical bytes and no report re-runs. ``progress`` receives
+    the progress lines (default: this module's logger at INFO).
+    """
+    from ..provenance import code_fingerprint
+
+    progress = progress or logger.info
+    root = Path(root).resolve()
+    raw, processed = root / "data" / "raw", root / "data" / "processed"
+    state_file = root / ".build" / "processed.state"
+    state = "\n".join([f"code\t{code_fingerprint()}", *_tree_state(raw)])
+    if (
+        (processed / "manifest.json").is_file()
+        and state_file.is_file()
+        and state_file.read_text() == state
+    ):
+        return False
+    try:
+        from .ingest import build_processed
+    except ModuleNotFoundError as exc:  # pragma: no cover - until the ingest module lands
+        raise MissingDataError(
+            "coopstats.sources.ingest",
+            where=processed,
+            how=f"the processed-data builder is not available ({exc})",
+        ) from None
+    progress("building data/processed from data/raw (state changed) ...")
+    t0 = time.perf_counter()
+    build_processed(raw, processed)
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(state)
+    progress(f"data/processed built in {time.perf_counter() - t0:.1f} s")
+    return True
