@@ -126,6 +126,7 @@ def test_sector_table_columns_and_provenance():
         "advanced_materials",
         "uav",
         "optics",
+        "defence",
     }
     # a code may sit in several lists
     assert t.loc[t["hs6_code"] == "854231", "sector"].nunique() >= 2
@@ -224,6 +225,7 @@ def test_sector_map_feeds_analyses():
         "advanced_materials",
         "uav",
         "optics",
+        "defence",
     }
     assert m.duplicated().sum() == 0
 
