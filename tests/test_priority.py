@@ -426,6 +426,8 @@ def test_rank_stability_is_seeded_and_responds_to_weights(indicators):
         "sector",
         "score",
         "rank",
+        "basis",
+        "ranks",
         "mean_rank",
         "rank_p05",
         "rank_p95",

@@ -134,3 +134,84 @@ def test_zero_export_country_is_listed_without_filters():
     )
     r = complexity(x)
     assert r.excluded[["code", "reason"]].values.tolist() == [["ZER", "zero_exports"]]
+
+
+# ---------------------------------------------------------------------------------------
+# composite: declared directions, one kind per composite, contributions
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(name="sector_indicators")
+def fixture_sector_indicators() -> pd.DataFrame:
+    rows = {
+        # sector: intra share %, intra cagr %, extra hhi, dependent share %
+        "microelectronics": (10.0, 2.0, 0.60, 40.0),
+        "machine_tools": (45.0, 6.0, 0.30, 10.0),
+        "optics": (25.0, -1.0, 0.45, 25.0),
+        "uav": (60.0, 9.0, 0.20, 5.0),
+    }
+    names = ["intra_bloc_share_pct", "intra_bloc_cagr_pct", "extra_bloc_hhi", "dependent_share_pct"]
+    return pd.DataFrame(
+        [(s, n, v) for s, vals in rows.items() for n, v in zip(names, vals, strict=True)],
+        columns=["sector", "indicator", "value"],
+    )
+
+
+def test_every_indicator_declares_kind_and_direction():
+    from coopstats.priority import INDICATORS, indicator_table
+
+    t = indicator_table()
+    assert set(t["kind"]) == {"need", "capacity"}
+    assert set(t["indicator"]) == set(INDICATORS)
+    row = t.set_index("indicator").loc["intra_bloc_share_pct"]
+    assert (row["kind"], row["higher_is"]) == ("capacity", "more")
+    assert indicator_table(language="ru")["description"].str.len().gt(0).all()
+
+
+def test_composite_ranks_one_kind_and_says_so(sector_indicators):
+    from coopstats.priority import priority_scores
+
+    cap = priority_scores(
+        sector_indicators, weights={"intra_bloc_share_pct": 1, "intra_bloc_cagr_pct": 1}
+    )
+    assert set(cap["basis"]) == {"capacity"} and set(cap["ranks"]) == {"capacity-based priority"}
+    # more intra-bloc supply = more capacity: uav (60 %, +9 %) first, microelectronics last
+    # (microelectronics and optics tie at -0.919; ties go to the first key name)
+    assert cap["sector"].tolist() == ["uav", "machine_tools", "microelectronics", "optics"]
+    need = priority_scores(
+        sector_indicators, weights={"extra_bloc_hhi": 1, "dependent_share_pct": 1}, basis="need"
+    )
+    assert need["sector"].iloc[0] == "microelectronics" and need["ranks"].iloc[0].startswith("need")
+    with pytest.raises(InvalidParameterError, match="mixes need and capacity"):
+        priority_scores(sector_indicators, weights={"intra_bloc_share_pct": 1, "extra_bloc_hhi": 1})
+    with pytest.raises(InvalidParameterError, match="only need indicators"):
+        priority_scores(sector_indicators, weights={"intra_bloc_share_pct": 1}, basis="need")
+    with pytest.raises(InvalidParameterError, match="declared"):
+        priority_scores(
+            sector_indicators,
+            weights={"intra_bloc_share_pct": 1},
+            direction={"intra_bloc_share_pct": "lower"},
+        )
+
+
+def test_contributions_add_up_to_the_score_and_show_the_driver(sector_indicators):
+    from coopstats.priority import priority_scores, score_contributions
+
+    w = {"extra_bloc_hhi": 1.0, "dependent_share_pct": 3.0}
+    s = priority_scores(sector_indicators, weights=w).set_index("sector")["score"]
+    c = score_contributions(sector_indicators, weights=w)
+    assert c.groupby("sector")["contribution"].sum().to_dict() == pytest.approx(s.to_dict())
+    assert c.groupby("sector")["share_of_abs_pct"].sum().to_dict() == pytest.approx(
+        {k: 100.0 for k in s.index}
+    )
+    assert c["weight"].unique().tolist() == pytest.approx([0.75, 0.25])
+    # a capacity indicator read as a need indicator would reverse its standardised value
+    need_reading = score_contributions(
+        sector_indicators.replace({"intra_bloc_share_pct": "my_share"}),
+        weights={"my_share": 1},
+        declarations={"my_share": {"kind": "need", "higher_is": "less"}},
+    ).set_index("sector")["standardised"]
+    cap_reading = score_contributions(
+        sector_indicators, weights={"intra_bloc_share_pct": 1}
+    ).set_index("sector")["standardised"]
+    assert need_reading.to_dict() == pytest.approx((-cap_reading).to_dict())

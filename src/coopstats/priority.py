@@ -77,6 +77,10 @@ __all__ = [
     "ATLAS_FILTERS",
     "MIN_RANK_AGREEMENT",
     "MIN_EIGEN_GAP_REL",
+    "INDICATORS",
+    "BASIS_LABELS",
+    "indicator_table",
+    "score_contributions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -92,6 +96,60 @@ ATLAS_FILTERS = {"min_population": 1e6, "min_exports_usd": 1e9, "min_product_tra
 MIN_RANK_AGREEMENT = 0.9
 #: ... or below this relative gap (lambda_2 - lambda_3) / lambda_2 of the eigenvalues.
 MIN_EIGEN_GAP_REL = 0.1
+
+#: Declared priority indicators: what each measures (``kind``: ``need`` for the bloc's need to
+#: build or secure supply, ``capacity`` for the base the bloc already has) and which way it
+#: points (``higher_is``: ``more`` or ``less`` of that kind). A composite ranks one kind.
+INDICATORS = {
+    "intra_bloc_share_pct": {
+        "kind": "capacity",
+        "higher_is": "more",
+        "en": "share of the members' imports bought from other members (existing intra-bloc "
+        "supply)",
+        "ru": "доля импорта членов, закупаемого у других членов (имеющиеся поставки внутри блока)",
+    },
+    "intra_bloc_cagr_pct": {
+        "kind": "capacity",
+        "higher_is": "more",
+        "en": "compound annual growth of intra-bloc imports (momentum of intra-bloc supply)",
+        "ru": "среднегодовой рост импорта внутри блока (динамика поставок внутри блока)",
+    },
+    "members_with_rca": {
+        "kind": "capacity",
+        "higher_is": "more",
+        "en": "member-product pairs with RCA >= 1 in the sector (export competence)",
+        "ru": "пары член-товар с RCA >= 1 в отрасли (экспортная компетенция)",
+    },
+    "extra_bloc_share_pct": {
+        "kind": "need",
+        "higher_is": "more",
+        "en": "share of the members' imports bought outside the bloc (100 - intra-bloc share)",
+        "ru": "доля импорта членов, закупаемого вне блока (100 - доля внутри блока)",
+    },
+    "extra_bloc_hhi": {
+        "kind": "need",
+        "higher_is": "more",
+        "en": "concentration (HHI) of the suppliers outside the bloc (exposure)",
+        "ru": "концентрация (HHI) поставщиков вне блока (уязвимость)",
+    },
+    "dependent_share_pct": {
+        "kind": "need",
+        "higher_is": "more",
+        "en": "share of extra-bloc imports in products meeting the EC dependency criteria",
+        "ru": "доля внешнего импорта в товарах, отвечающих критериям зависимости ЕК",
+    },
+}
+
+#: What a composite of each kind ranks, in words.
+BASIS_LABELS = {
+    "capacity": {"en": "capacity-based priority", "ru": "приоритет по имеющемуся потенциалу"},
+    "need": {"en": "need-based priority", "ru": "приоритет по потребности"},
+    "unclassified": {
+        "en": "composite of unclassified indicators (directions given by the caller)",
+        "ru": "композит неклассифицированных показателей (направления задал пользователь)",
+    },
+}
+
 
 #: Names of the complexity conventions, as stated in results.
 CONVENTIONS = {
@@ -967,19 +1025,50 @@ def _validate_weights(weights: Mapping[str, float], available: Sequence[str]) ->
     return w.sort_index()
 
 
-def _standardised(
-    indicators: pd.DataFrame,
-    *,
-    key: str,
-    weights: Mapping[str, float],
-    direction: Mapping[str, str] | None,
-    method: str,
-):
-    _validate_literal("method", method, ("zscore", "minmax", "rank"))
-    _require_columns(indicators, (key, "indicator", "value"), name="indicators")
-    _require_no_nan(indicators, (key, "indicator", "value"), name="indicators")
-    _require_unique(indicators, (key, "indicator"), name="indicators")
-    w = _validate_weights(weights, sorted(indicators["indicator"].unique()))
+def indicator_table(
+    declarations: Mapping[str, Mapping[str, str]] | None = None, *, language: str = "en"
+) -> pd.DataFrame:
+    """Return the declared priority indicators as a table (for a page or a check).
+
+    Parameters
+    ----------
+    declarations
+        Extra declarations ``{name: {"kind": "need"|"capacity", "higher_is": "more"|"less",
+        "en": ..., "ru": ...}}`` added to :data:`INDICATORS`.
+    language
+        Language of the ``description`` column, ``"en"`` or ``"ru"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, kind, higher_is, description``, sorted by kind and indicator.
+    """
+    _validate_literal("language", language, ("en", "ru"))
+    table = _declarations(declarations)
+    rows = [
+        (name, d["kind"], d["higher_is"], d.get(language, d.get("en", "")))
+        for name, d in table.items()
+    ]
+    out = pd.DataFrame(rows, columns=["indicator", "kind", "higher_is", "description"])
+    return out.sort_values(["kind", "indicator"], kind="mergesort").reset_index(drop=True)
+
+
+def _declarations(declarations) -> dict:
+    table = {k: dict(v) for k, v in INDICATORS.items()}
+    for name, d in dict(declarations or {}).items():
+        if not isinstance(d, Mapping):
+            raise InvalidParameterError("declarations", {name: d}, "a mapping per indicator")
+        _validate_literal(f"declarations[{name!r}]['kind']", d.get("kind"), ("need", "capacity"))
+        _validate_literal(
+            f"declarations[{name!r}]['higher_is']", d.get("higher_is"), ("more", "less")
+        )
+        table[name] = dict(d)
+    return table
+
+
+def _resolve_basis(w, direction, basis, declarations):
+    """Directions of the weighted indicators from the declared table, and the basis."""
+    table = _declarations(declarations)
     direction = dict(direction or {})
     bad = {k: v for k, v in direction.items() if v not in ("higher", "lower")}
     if bad:
@@ -989,6 +1078,61 @@ def _standardised(
         raise InvalidParameterError(
             "direction", unknown, list(w.index), why="not a weighted indicator"
         )
+    declared_too = sorted(set(direction) & set(table))
+    if declared_too:
+        raise InvalidParameterError(
+            "direction",
+            declared_too,
+            "directions only for indicators not in the declared table",
+            why="a declared indicator's direction comes from coopstats.priority.INDICATORS",
+        )
+    kinds = {}
+    for ind in w.index[w > 0]:
+        if ind in table:
+            kinds[ind] = table[ind]["kind"]
+            direction[ind] = "higher" if table[ind]["higher_is"] == "more" else "lower"
+        else:
+            kinds[ind] = "unclassified"
+    found = sorted(set(kinds.values()))
+    if basis is not None:
+        _validate_literal("basis", basis, ("need", "capacity"))
+        off = {i: k for i, k in kinds.items() if k != basis}
+        if off:
+            raise InvalidParameterError(
+                "weights",
+                off,
+                f"only {basis} indicators for a {basis}-based priority",
+                why="a composite ranks one thing; declare the indicators "
+                "(coopstats.priority.INDICATORS or declarations=) or weight them 0",
+            )
+        return direction, basis
+    if len(found) > 1:
+        raise InvalidParameterError(
+            "weights",
+            kinds,
+            "indicators of one kind (all need or all capacity)",
+            why="a composite that mixes need and capacity ranks nothing in particular; "
+            "compute a need-based and a capacity-based priority separately",
+        )
+    return direction, found[0]
+
+
+def _standardised(
+    indicators: pd.DataFrame,
+    *,
+    key: str,
+    weights: Mapping[str, float],
+    direction: Mapping[str, str] | None,
+    method: str,
+    basis: str | None = None,
+    declarations: Mapping[str, Mapping[str, str]] | None = None,
+):
+    _validate_literal("method", method, ("zscore", "minmax", "rank"))
+    _require_columns(indicators, (key, "indicator", "value"), name="indicators")
+    _require_no_nan(indicators, (key, "indicator", "value"), name="indicators")
+    _require_unique(indicators, (key, "indicator"), name="indicators")
+    w = _validate_weights(weights, sorted(indicators["indicator"].unique()))
+    direction, basis = _resolve_basis(w, direction, basis, declarations)
     wide = indicators[indicators["indicator"].isin(w.index)].pivot(
         index=key, columns="indicator", values="value"
     )
@@ -1016,7 +1160,7 @@ def _standardised(
     for ind, d in direction.items():
         if d == "lower":
             z[ind] = -z[ind] if method == "zscore" else 1.0 - z[ind]
-    return z, w
+    return z, w, basis
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -1035,6 +1179,8 @@ def priority_scores(
     direction: Mapping[str, Literal["higher", "lower"]] | None = None,
     method: Literal["zscore", "minmax", "rank"] = "zscore",
     key: str = "sector",
+    basis: Literal["need", "capacity"] | None = None,
+    declarations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     r"""Composite priority score of sectors (or products) from weighted indicators.
 
@@ -1042,8 +1188,15 @@ def priority_scores(
 
     where :math:`z_{is}` is indicator *i* standardised across the keys: ``zscore``
     :math:`(v - \bar v)/\sigma` (population sd), ``minmax`` :math:`(v - \min)/(\max - \min)`
-    or ``rank`` (percentile rank); indicators with ``direction="lower"`` (e.g. a
-    complementarity gap) are reversed. An indicator constant across keys contributes 0.
+    or ``rank`` (percentile rank); indicators whose higher values mean *less* of what is
+    ranked are reversed. An indicator constant across keys contributes 0.
+
+    Every indicator declared in :data:`INDICATORS` (or ``declarations``) states its kind
+    (``need`` or ``capacity``) and direction; a composite ranks one kind and says so
+    (``basis``, ``ranks``): mixing need and capacity indicators is refused. Indicators not
+    declared anywhere take their direction from ``direction`` and make an
+    ``"unclassified"`` composite. :func:`score_contributions` splits each score into the
+    indicators' contributions :math:`w_i z_{is} / \sum_i w_i`.
 
     Parameters
     ----------
@@ -1053,16 +1206,23 @@ def priority_scores(
         ``{indicator: weight}``, non-negative with a positive total (normalised here).
         Indicators not in ``weights`` are ignored.
     direction
-        ``{indicator: "higher" | "lower"}``; default ``"higher"`` (higher value = priority).
+        ``{indicator: "higher" | "lower"}`` for indicators *not* in the declared table;
+        default ``"higher"``. Declared indicators take their direction from the table.
     method
         Standardisation: ``"zscore"``, ``"minmax"`` or ``"rank"``.
     key
         Column naming the ranked units (``sector``).
+    basis
+        ``"need"`` or ``"capacity"``: refuse weighted indicators of another kind. ``None``
+        infers it from the weighted indicators (one kind required).
+    declarations
+        Extra indicator declarations, as in :func:`indicator_table`.
 
     Returns
     -------
     pandas.DataFrame
-        ``key, score, rank`` (rank 1 = highest score; ties by key name), sorted by rank.
+        ``key, score, rank`` (rank 1 = highest score; ties by key name), ``basis`` and
+        ``ranks`` (what the score ranks, e.g. ``"capacity-based priority"``), sorted by rank.
 
     Raises
     ------
@@ -1082,11 +1242,99 @@ def priority_scores(
     >>> priority_scores(ind, weights={"a": 3, "b": 1})[["sector", "score"]].values.tolist()
     [['uav', 0.5], ['optics', -0.5]]
     """
-    z, w = _standardised(indicators, key=key, weights=weights, direction=direction, method=method)
+    z, w, basis = _standardised(
+        indicators,
+        key=key,
+        weights=weights,
+        direction=direction,
+        method=method,
+        basis=basis,
+        declarations=declarations,
+    )
     score = z.to_numpy() @ (w / w.sum()).to_numpy()
     rank = _ranks(score[:, None])[:, 0]
     out = pd.DataFrame({key: z.index.to_numpy(), "score": score, "rank": rank.astype("int64")})
+    out["basis"] = basis
+    out["ranks"] = BASIS_LABELS[basis]["en"]
     return out.sort_values("rank", kind="mergesort").reset_index(drop=True)
+
+
+def score_contributions(
+    indicators: pd.DataFrame,
+    *,
+    weights: Mapping[str, float],
+    direction: Mapping[str, Literal["higher", "lower"]] | None = None,
+    method: Literal["zscore", "minmax", "rank"] = "zscore",
+    key: str = "sector",
+    basis: Literal["need", "capacity"] | None = None,
+    declarations: Mapping[str, Mapping[str, str]] | None = None,
+) -> pd.DataFrame:
+    r"""Each key's composite score split into its indicators' contributions.
+
+    .. math:: c_{is} = \frac{w_i z_{is}}{\sum_j w_j}, \qquad \sum_i c_{is} = S_s
+
+    Parameters
+    ----------
+    indicators, weights, direction, method, key, basis, declarations
+        As in :func:`priority_scores`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key, indicator, value`` (raw), ``standardised`` (:math:`z_{is}`, already
+        reversed where higher means less), ``weight`` (normalised :math:`w_i/\sum w`),
+        ``contribution`` (:math:`c_{is}`), ``share_of_abs_pct`` (100 :math:`|c_{is}| /
+        \sum_i |c_{is}|`: how much of the score one indicator drives), ``basis``; sorted by
+        key and indicator.
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`priority_scores`.
+
+    References
+    ----------
+    OECD & JRC (2008). *Handbook on Constructing Composite Indicators*, step 8
+    (decomposition of composite scores).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ind = pd.DataFrame({"sector": ["uav", "uav", "optics", "optics"],
+    ...     "indicator": ["extra_bloc_hhi", "dependent_share_pct"] * 2,
+    ...     "value": [0.8, 10.0, 0.2, 30.0]})
+    >>> c = score_contributions(ind, weights={"extra_bloc_hhi": 1, "dependent_share_pct": 1})
+    >>> c.groupby("sector")["contribution"].sum().round(6).to_dict()
+    {'optics': 0.0, 'uav': 0.0}
+    """
+    z, w, basis = _standardised(
+        indicators,
+        key=key,
+        weights=weights,
+        direction=direction,
+        method=method,
+        basis=basis,
+        declarations=declarations,
+    )
+    wn = w / w.sum()
+    z = z.rename_axis(index=key, columns="indicator")
+    contrib = z * wn
+    long = contrib.stack().rename("contribution").reset_index()
+    long = long.merge(
+        z.stack().rename("standardised").reset_index(), on=[key, "indicator"], validate="1:1"
+    )
+    raw = indicators[[key, "indicator", "value"]]
+    long = long.merge(raw, on=[key, "indicator"], how="left", validate="1:1")
+    long["weight"] = long["indicator"].map(wn)
+    tot = long.groupby(key)["contribution"].transform(lambda c: c.abs().sum())
+    long["share_of_abs_pct"] = (100.0 * long["contribution"].abs() / tot.where(tot > 0)).fillna(0.0)
+    long["basis"] = basis
+    cols = [key, "indicator", "value", "standardised", "weight", "contribution"]
+    return (
+        long[[*cols, "share_of_abs_pct", "basis"]]
+        .sort_values([key, "indicator"], kind="mergesort")
+        .reset_index(drop=True)
+    )
 
 
 def rank_stability(
@@ -1100,6 +1348,8 @@ def rank_stability(
     direction: Mapping[str, Literal["higher", "lower"]] | None = None,
     method: Literal["zscore", "minmax", "rank"] = "zscore",
     key: str = "sector",
+    basis: Literal["need", "capacity"] | None = None,
+    declarations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     r"""Rank stability of the composite score under random perturbation of the weights.
 
@@ -1112,7 +1362,7 @@ def rank_stability(
 
     Parameters
     ----------
-    indicators, weights, direction, method, key
+    indicators, weights, direction, method, key, basis, declarations
         As in :func:`priority_scores`.
     seed
         Seed of :func:`numpy.random.default_rng` (required: results are reproducible).
@@ -1126,7 +1376,7 @@ def rank_stability(
     Returns
     -------
     pandas.DataFrame
-        ``key, score, rank`` (at the chosen weights), ``mean_rank``, ``rank_p05``,
+        ``key, score, rank, basis, ranks`` (at the chosen weights), ``mean_rank``, ``rank_p05``,
         ``rank_p95``, ``top_k_pct``, ``top_k``, ``n_draws``, ``seed``; sorted by ``rank``.
 
     Raises
@@ -1160,7 +1410,15 @@ def rank_stability(
         and np.isfinite(concentration)
     ):
         raise InvalidParameterError("concentration", concentration, "a finite number > 0")
-    z, w = _standardised(indicators, key=key, weights=weights, direction=direction, method=method)
+    z, w, _ = _standardised(
+        indicators,
+        key=key,
+        weights=weights,
+        direction=direction,
+        method=method,
+        basis=basis,
+        declarations=declarations,
+    )
     n_keys = len(z)
     if (
         isinstance(top_k, bool)
@@ -1168,7 +1426,15 @@ def rank_stability(
         or not 1 <= top_k <= n_keys
     ):
         raise InvalidParameterError("top_k", top_k, f"an integer in [1, {n_keys}]")
-    base = priority_scores(indicators, weights=weights, direction=direction, method=method, key=key)
+    base = priority_scores(
+        indicators,
+        weights=weights,
+        direction=direction,
+        method=method,
+        key=key,
+        basis=basis,
+        declarations=declarations,
+    )
     rng = np.random.default_rng(int(seed))
     pos = w[w > 0]
     alpha = float(concentration) * (pos / pos.sum()).to_numpy()
