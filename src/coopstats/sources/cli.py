@@ -31,6 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     fetch.set_defaults(func=_data_fetch)
     build = dsub.add_parser("build", help="rebuild data/processed from data/raw (deterministic)")
     build.add_argument("--root", default=None, help=_ROOT_HELP)
+    build.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another build of the same folder is running, wait for it instead of failing",
+    )
     build.set_defaults(func=_data_build)
 
     facts = sub.add_parser("facts", help="check the cited facts table")

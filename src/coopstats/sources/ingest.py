@@ -33,27 +33,49 @@ Large flow files are read once, in chunks parsed by pyarrow (see
 :func:`coopstats.sources.baci.scan_flows`);
 no release is ever loaded into pandas. Output is byte-identical for identical input: rows are
 sorted by their key, row groups have a fixed size, and no timestamp is written anywhere.
+
+Concurrency and crashes: a build holds an exclusive ``fcntl`` lock on
+``<parent>/.<processed>.lock`` (a second concurrent build fails at once with
+:class:`~coopstats.errors.BuildLockedError` naming the holder's pid, or waits with
+``wait=True``). Outputs are written into a fresh folder beside ``data/processed`` and swapped
+in with one atomic ``renameat2(RENAME_EXCHANGE)`` (two renames where the system lacks it, with
+recovery of the previous folder by the next build), so a crash at any moment leaves the
+previous outputs intact. A failed write (permissions, full disk) raises
+:class:`~coopstats.errors.OutputWriteError` naming the path.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import MissingDataError
+from ..errors import (
+    BuildLockedError,
+    CoopstatsError,
+    DataFileError,
+    MissingDataError,
+    OutputWriteError,
+    ProjectRootError,
+)
 from ..ledger import Cleaned, empty_ledger, write_ledger
 from ..schemas import TRADE
 from .fetch import file_sha256
 
 __all__ = [
     "build_processed",
+    "build_lock",
+    "swap_in",
+    "source_summary",
     "ingest_baci",
     "cli_build",
     "bloc_member_union",
@@ -345,6 +367,7 @@ def ingest_baci(
     *,
     progress: bool = False,
     extra_trade: pd.DataFrame | None = None,
+    limits=None,
 ) -> dict:
     """Stream every release's flow files once; write trade, exports and world totals.
 
@@ -363,6 +386,8 @@ def ingest_baci(
         tqdm bar over the bytes of the flow files.
     extra_trade : pandas.DataFrame, optional
         Canonical trade rows appended after BACI's (Comtrade).
+    limits : coopstats.sources.baci.ReadLimits, optional
+        Reader limits (default :data:`coopstats.sources.baci.READ_LIMITS`).
 
     Returns
     -------
@@ -399,7 +424,11 @@ def ingest_baci(
             keep = codes_for(members, rel)
             for flow in rel.flows:
                 scan = scan_flows(
-                    flow, rel, keep=keep, progress=bar.update if bar is not None else None
+                    flow,
+                    rel,
+                    keep=keep,
+                    progress=bar.update if bar is not None else None,
+                    limits=limits,
                 )
                 att = attribute(scan, rel)
                 # exports are converted and written beside the trade rows (pyarrow and the
@@ -644,8 +673,46 @@ def _ingest_facts(raw: Path, out: Path) -> dict:
     }
 
 
+#: Folders of ``raw/`` with WDI files: API answers fetched by ``coopstats data fetch``
+#: (``downloads/wdi/*.json``) and the shipped extracts (``wdi/*.csv``).
+WDI_LOCATIONS = (("downloads/wdi", "*.json"), ("wdi", "*.csv"), ("wdi", "*.json"))
+
+
+def _wdi_files(raw: Path) -> tuple[list[Path], list[dict]]:
+    """WDI files to read, and the shipped extracts superseded by a downloaded API answer.
+
+    A downloaded API answer (a full series) supersedes the shipped extract of the same
+    indicator (its most recent value only); both are never read together, since they would
+    give the same (year, country, indicator) twice. Which file was used is in the manifest.
+    """
+    from .wdi import read_wdi
+
+    found = []
+    for folder, pattern in WDI_LOCATIONS:
+        if (raw / folder).is_dir():
+            found.extend(sorted((raw / folder).glob(pattern)))
+    answers = [p for p in found if p.suffix.lower() == ".json"]
+    covered: dict[str, Path] = {}
+    for p in answers:
+        for ind in sorted(set(read_wdi(p).kept["indicator"].astype(str))):
+            covered.setdefault(ind, p)
+    files, superseded = list(answers), []
+    for p in found:
+        if p.suffix.lower() != ".csv":
+            continue
+        header = p.read_text(encoding="utf-8-sig").split("\n", 1)[0].strip().split(",")
+        inds = {c[:-2] for c in header if c.endswith(":T")} or {p.stem}
+        by = sorted({_rel(covered[i], raw) for i in inds if i in covered})
+        if by and inds <= set(covered):
+            superseded.append({"file": _rel(p, raw), "superseded_by": by})
+            logger.info("%s: superseded by the downloaded %s", p, ", ".join(by))
+        else:
+            files.append(p)
+    return files, superseded
+
+
 def _ingest_indicators(raw: Path, out: Path) -> dict | None:
-    files = sorted((raw / "wdi").glob("*.csv")) if (raw / "wdi").is_dir() else []
+    files, superseded = _wdi_files(raw)
     if not files:
         return None
     from ..schemas import INDICATORS, INDICATORS_KEY
@@ -663,7 +730,9 @@ def _ingest_indicators(raw: Path, out: Path) -> dict | None:
     write_parquet(_typed(frame, INDICATORS), out / OUTPUTS["indicators"])
     write_ledger(merged, out / "quarantine")
     return {
-        "files": [f.name for f in files],
+        "files": [_rel(f, raw) for f in files],
+        "superseded": superseded,
+        "rows_in": merged.rows_in,
         "rows_kept": len(frame),
         "rows_rejected": sum(c.rows_rejected for c in cleaned_all),
     }
@@ -680,6 +749,8 @@ def build_processed(
     *,
     progress: bool = False,
     hasher: Callable[[Path], str] = file_sha256,
+    limits=None,
+    wait: bool = False,
 ) -> dict[str, Path]:
     """Rebuild the processed tables from the raw inputs (deterministic).
 
@@ -691,6 +762,10 @@ def build_processed(
         ``data/processed``; its previous outputs are replaced only when the build succeeds.
     progress : bool
         Show a tqdm progress bar over the bytes of the BACI flow files.
+    limits : coopstats.sources.baci.ReadLimits, optional
+        Limits of the BACI reader (default :data:`coopstats.sources.baci.READ_LIMITS`).
+    wait : bool
+        When another build holds the lock: wait for it (True) or fail at once (False).
 
     Returns
     -------
@@ -704,18 +779,27 @@ def build_processed(
         ``raw/facts/facts.csv`` or a dictionary of a present BACI release is missing.
     DataFileError, UnmappedCodeError
         A raw file is malformed (names file, line and column).
+    BuildLockedError
+        Another build of the same folder is running (``wait=False``).
+    OutputWriteError
+        An output could not be written (the previous outputs are left as they were).
     """
     from .. import __version__
     from .baci import find_releases
 
     raw = Path(raw_dir)
     final = Path(processed_dir)
-    final.mkdir(parents=True, exist_ok=True)
-    work = final / ".build-tmp"
-    if work.exists():
-        shutil.rmtree(work)
-    (work / "quarantine").mkdir(parents=True)
     try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputWriteError(final.parent, exc) from None
+    lock = build_lock(final, wait=wait)
+    lock.__enter__()
+    work = final  # replaced below; the finally clause never removes ``final``
+    try:
+        _recover(final)
+        work = Path(tempfile.mkdtemp(prefix=f".{final.name}-build-", dir=final.parent))
+        (work / "quarantine").mkdir()
         from concurrent.futures import ThreadPoolExecutor
 
         facts_csv = raw / "facts" / "facts.csv"
@@ -803,7 +887,7 @@ def build_processed(
         inputs.append(entry(raw / "facts" / "facts.csv", "facts"))
         if ind is not None:
             manifest["indicators"] = ind
-            inputs.extend(entry(raw / "wdi" / name, "wdi") for name in ind["files"])
+            inputs.extend(entry(raw / name, "wdi") for name in ind["files"])
         manifest["inputs"] = sorted(inputs, key=lambda d: d["path"])
         outputs = {}
         for key, name in OUTPUTS.items():
@@ -815,24 +899,186 @@ def build_processed(
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
-        # replace the previous build only now that everything succeeded
-        for name in OUTPUTS.values():
-            old = final / name
-            if old.exists():
-                old.unlink()
-        if (final / "quarantine").exists():
-            shutil.rmtree(final / "quarantine")
-        result: dict[str, Path] = {}
-        for key, name in OUTPUTS.items():
-            if (work / name).exists():
-                result[key] = Path(shutil.move(str(work / name), str(final / name)))
-        result["quarantine"] = Path(
-            shutil.move(str(work / "quarantine"), str(final / "quarantine"))
-        )
+        # replace the previous build only now that everything succeeded, in one rename
+        _carry_over(final, work)
+        swap_in(work, final)
+        result: dict[str, Path] = {
+            key: final / name for key, name in OUTPUTS.items() if (final / name).exists()
+        }
+        result["quarantine"] = final / "quarantine"
         return result
+    except CoopstatsError:
+        raise
+    except OSError as exc:
+        raise _os_error(exc, raw, final) from None
     finally:
-        if work.exists():
-            shutil.rmtree(work)
+        try:
+            if work != final and work.exists():
+                shutil.rmtree(work, ignore_errors=True)
+        finally:
+            lock.__exit__(None, None, None)
+
+
+# --------------------------------------------------------------------------------------------
+# lock, atomic swap, errors
+# --------------------------------------------------------------------------------------------
+
+
+class build_lock:  # noqa: N801 - used like a function: ``with build_lock(folder): ...``
+    """Exclusive ``fcntl`` lock of a processed-data folder, held for a whole build.
+
+    The lock file is ``<parent>/.<name>.lock`` (beside the folder, so it survives the swap);
+    it holds the pid of the holder. The file is never deleted (deleting a lock file others
+    may have opened breaks the lock); the lock itself goes with the process, also on a crash.
+
+    Parameters
+    ----------
+    folder : path
+        ``data/processed``.
+    wait : bool
+        Block until the lock is free (True) or raise at once (False, default).
+
+    Raises
+    ------
+    BuildLockedError
+        ``wait=False`` and another process holds the lock; names its pid and the lock file.
+    """
+
+    def __init__(self, folder: str | Path, *, wait: bool = False) -> None:
+        folder = Path(folder)
+        self.folder = folder
+        self.path = folder.parent / f".{folder.name}.lock"
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> build_lock:
+        import fcntl
+
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputWriteError(
+                self.path, exc, hint="the build lock file must be writable"
+            ) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise BuildLockedError(
+                f"{self.folder}: another `coopstats data build` (pid {holder}) is rebuilding "
+                f"this folder (lock {self.path}). Wait for it to finish, then run the build "
+                "again; its outputs will be complete when it ends"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        import fcntl
+
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _old_dir(final: Path) -> Path:
+    return final.parent / f".{final.name}.old"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # the system or file system cannot exchange: use two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap_in(work: str | Path, final: str | Path) -> None:
+    """Replace the folder ``final`` by ``work`` so that a crash leaves one of them whole.
+
+    With ``renameat2(RENAME_EXCHANGE)`` the two folders trade places in one atomic step and
+    ``work`` then holds the previous outputs, which are deleted. Without it the previous
+    folder is first renamed to ``.<name>.old`` and then ``work`` to ``final``; a crash between
+    the two leaves the previous outputs whole in ``.<name>.old``, and the next build (or
+    :func:`_recover`) puts them back before doing anything else.
+    """
+    work, final = Path(work), Path(final)
+    if not final.exists():
+        os.rename(work, final)
+        return
+    if _exchange(work, final):
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    old = _old_dir(final)
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(final, old)
+    os.rename(work, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(final: Path) -> None:
+    """Undo what a crashed build left: restore ``.<name>.old``, delete stale build folders."""
+    old = _old_dir(final)
+    if old.exists():
+        if final.exists():
+            shutil.rmtree(old)
+        else:
+            logger.warning("restoring %s from %s (a previous build crashed)", final, old)
+            os.rename(old, final)
+    for stale in final.parent.glob(f".{final.name}-build-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _carry_over(final: Path, work: Path) -> None:
+    """Copy files of ``final`` that the build does not produce (e.g. ``.gitkeep``) into ``work``."""
+    if not final.is_dir():
+        return
+    produced = set(OUTPUTS.values()) | {"quarantine"}
+    for entry in final.iterdir():
+        if entry.name in produced or (work / entry.name).exists():
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, work / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, work / entry.name, follow_symlinks=False)
+
+
+def _os_error(exc: OSError, raw: Path, final: Path) -> CoopstatsError:
+    """Return a clear error for an OSError of a build: reading an input or writing an output."""
+    name = exc.filename
+    if name is not None:
+        try:
+            Path(name).resolve().relative_to(raw.resolve())
+        except ValueError:
+            pass
+        else:
+            return DataFileError(
+                f"cannot read the file ({type(exc).__name__}: {exc.strerror or exc})",
+                path=name,
+                hint="check that it exists and is readable",
+            )
+    return OutputWriteError(
+        name or final,
+        exc,
+        hint=f"the build writes beside and then into {final}: check that this folder and its "
+        "parent are writable (chmod u+w) and that the disk has space; the previous outputs "
+        "were left as they were",
+    )
 
 
 def cli_build(args: argparse.Namespace) -> int:
@@ -841,13 +1087,71 @@ def cli_build(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     root = Path(args.root) if getattr(args, "root", None) else project_root()
-    result = build_processed(raw_dir(root), processed_dir(root), progress=True)
+    if not raw_dir(root).is_dir():  # a typo must not create <typo>/data/processed
+        raise ProjectRootError(
+            f"{root} does not look like a coopstats project: it has no data/raw folder. "
+            "Pass --root the project folder (the one with pyproject.toml and data/raw), or "
+            "run the command from inside the project"
+        )
+    result = build_processed(
+        raw_dir(root), processed_dir(root), progress=True, wait=bool(getattr(args, "wait", False))
+    )
     manifest = json.loads(result["manifest"].read_text(encoding="utf-8"))
     if manifest.get("synthetic"):
         print(
             "SYNTHETIC DEMONSTRATION DATA: no BACI release found in data/raw/downloads/baci; "
             "run `make data` for the real trade tables"
         )
+    for line in source_summary(manifest, processed_dir(root), root=root):
+        print(line)
     for key, path in sorted(result.items()):
-        print(f"{key:>20}: {path}")
+        print(f"{key:>20}: {_rel(path, root)}")
     return 0
+
+
+def source_summary(manifest: dict, processed: str | Path, *, root: str | Path) -> list[str]:
+    """One line per source of a build: rows read, kept, quarantined and the ledger's path.
+
+    ``read = kept + quarantined`` for every source (the ledger lists each quarantined row with
+    file, line, column, value and rule). Paths are relative to ``root``.
+    """
+    processed, root = Path(processed), Path(root)
+
+    def ledger(step: str) -> str:
+        return _rel(processed / "quarantine" / f"{step}.csv", root)
+
+    lines = []
+    if "baci" in manifest:
+        b = manifest["baci"]
+        lines.append(
+            f"baci: {b['rows_in']} rows read, {b['rows_in'] - b['rows_rejected']} kept "
+            f"({b['rows_kept']} bloc rows in trade.parquet), {b['rows_rejected']} quarantined; "
+            f"ledger {ledger('baci')}"
+        )
+    elif manifest.get("synthetic"):
+        s = manifest.get("synthetic_panel", {})
+        lines.append(
+            f"baci: no release: SYNTHETIC panel of {s.get('rows_panel', 0)} rows, 0 rows read, "
+            f"0 quarantined; ledger {ledger('baci')}"
+        )
+    if "comtrade" in manifest:
+        c = manifest["comtrade"]
+        lines.append(
+            f"comtrade: {c['declarations_in']} rows read, "
+            f"{c['declarations_in'] - c['declarations_rejected']} kept, "
+            f"{c['declarations_rejected']} quarantined; ledger {ledger('comtrade')}"
+        )
+    if "facts" in manifest:
+        f = manifest["facts"]
+        lines.append(
+            f"facts: {f['rows_in']} rows read, {f['rows_kept']} kept, {f['rows_rejected']} "
+            f"quarantined; ledger {ledger('facts')}"
+        )
+    if "indicators" in manifest:
+        w = manifest["indicators"]
+        rows_in = w.get("rows_in", w["rows_kept"] + w["rows_rejected"])
+        lines.append(
+            f"wdi: {rows_in} rows read, {w['rows_kept']} kept, {w['rows_rejected']} "
+            f"quarantined; ledger {ledger('wdi')}"
+        )
+    return lines
