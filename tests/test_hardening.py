@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from coopstats.errors import DataFileError, LimitExceededError
@@ -219,3 +220,93 @@ def test_browser_renamed_file_is_named(tmp_path: Path, dicts: Path) -> None:
     with pytest.raises(DataFileError) as err:
         baci.find_releases([tmp_path])
     assert "BACI_HS17_Y2020_V202201(1).csv" in str(err.value) and "rename" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------
+# facts.csv: implausible values and validation
+# --------------------------------------------------------------------------------------------
+
+FACTS_HEADER = (
+    "fact_id,metric,reporter_iso3,partner_iso3,bloc,sector,period,value,unit,currency,"
+    "price_basis,source_title,source_url,source_date,language,note"
+)
+
+
+def _fact(fact_id: str, **cells: str) -> str:
+    row = {
+        "fact_id": fact_id,
+        "metric": "trade_turnover",
+        "reporter_iso3": "RUS",
+        "partner_iso3": "BLR",
+        "bloc": "UNION_STATE",
+        "sector": "total",
+        "period": "2024",
+        "value": "5e10",
+        "unit": "USD",
+        "currency": "USD",
+        "price_basis": "",
+        "source_title": "t",
+        "source_url": "u.txt",
+        "source_date": "2025-01-15",
+        "language": "ru",
+        "note": "goods",
+    }
+    row.update(cells)
+    return ",".join(row[c] for c in FACTS_HEADER.split(","))
+
+
+@pytest.mark.parametrize(
+    ("cells", "rule", "column"),
+    [
+        ({"value": "1e300"}, "value_plausible", "value"),
+        ({"value": "inf"}, "value_plausible", "value"),
+        ({"value": "-3e9"}, "amount_nonnegative", "value"),
+        ({"source_date": "11.12.2020"}, "source_date_iso", "source_date"),
+        ({"source_date": "2020-02-30"}, "source_date_iso", "source_date"),
+        ({"reporter_iso3": "XYZ"}, "reporter_known_iso3", "reporter_iso3"),
+        ({"partner_iso3": "XYZ"}, "partner_known_iso3", "partner_iso3"),
+        ({"period": "2024-13-45"}, "period_valid", "period"),
+        ({"period": "2024Q5"}, "period_valid", "period"),
+        ({"period": "2024-13"}, "period_valid", "period"),
+        ({"period": "2025..2024"}, "period_valid", "period"),
+    ],
+)
+def test_bad_fact_is_quarantined_with_its_cell(
+    tmp_path: Path, cells: dict, rule: str, column: str
+) -> None:
+    from coopstats.sources.facts import read_facts
+
+    path = tmp_path / "facts.csv"
+    path.write_text(
+        "\n".join([FACTS_HEADER, _fact("F001"), _fact("F002", **cells), _fact("F003")]) + "\n",
+        encoding="utf-8",
+    )
+    cleaned = read_facts(path)
+    assert cleaned.rows_in == 3 and cleaned.rows_kept == 2 and cleaned.rows_rejected == 1
+    led = cleaned.ledger
+    assert led[["file", "line", "column", "value", "rule"]].values.tolist() == [
+        [str(path), 3, column, next(iter(cells.values())), rule]
+    ]
+
+
+def test_good_periods_and_negative_percentages_are_kept(tmp_path: Path) -> None:
+    from coopstats.sources.facts import period_is_valid, read_facts
+
+    periods = ["2024", "2024Q4", "2024-02", "2024-02-29", "2021-01..2021-08", "2015..2022", ""]
+    assert period_is_valid(pd.Series(periods, dtype="string")).all()
+    path = tmp_path / "facts.csv"
+    path.write_text(
+        "\n".join([FACTS_HEADER, _fact("F001", value="-25", unit="percent", currency="", period="")])
+        + "\n",
+        encoding="utf-8",
+    )
+    assert read_facts(path).rows_kept == 1
+
+
+def test_plausibility_bound_of_facts_is_a_parameter(tmp_path: Path) -> None:
+    from coopstats.sources.facts import read_facts
+
+    path = tmp_path / "facts.csv"
+    path.write_text("\n".join([FACTS_HEADER, _fact("F001")]) + "\n", encoding="utf-8")
+    assert read_facts(path).rows_kept == 1
+    assert read_facts(path, max_abs_value=1e9).ledger["rule"].tolist() == ["value_plausible"]

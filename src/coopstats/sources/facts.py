@@ -24,6 +24,9 @@ from ._text import read_csv_strict
 __all__ = [
     "read_facts",
     "FACTS_UNITS",
+    "MONEY_UNITS",
+    "MAX_ABS_VALUE",
+    "period_is_valid",
     "is_outcome",
     "PERIOD_KINDS",
     "period_kind",
@@ -37,21 +40,118 @@ __all__ = [
 
 #: Units the facts table may use.
 FACTS_UNITS = ("USD", "RUB", "BYN", "EUR", "percent", "count", "year")
+#: Monetary units: amounts in them are never negative (a fall is stated as a growth rate).
+MONEY_UNITS = ("USD", "RUB", "BYN", "EUR")
+#: Default plausibility bound of ``|value|``: 1e15 (a quadrillion; the largest real figure,
+#: a budget in roubles, is of the order of 1e13).
+MAX_ABS_VALUE = 1e15
+
+_DATE = r"(\d{4})-(\d{2})-(\d{2})"
+_POINT = r"\d{4}(?:Q[1-4]|-\d{2}(?:-\d{2})?)?"
+
+
+def _point_bounds(text: str) -> tuple[str, str] | None:
+    """First and last day (ISO) of ``YYYY``, ``YYYYQn``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    import calendar
+    import datetime as dt
+    import re
+
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return f"{text}-01-01", f"{text}-12-31"
+        if m := re.fullmatch(r"(\d{4})Q([1-4])", text):
+            y, q = int(m.group(1)), int(m.group(2))
+            last = calendar.monthrange(y, 3 * q)[1]
+            return f"{y}-{3 * q - 2:02d}-01", f"{y}-{3 * q:02d}-{last:02d}"
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            y, mo = int(m.group(1)), int(m.group(2))
+            last = calendar.monthrange(y, mo)[1]  # raises for month 13
+            return f"{y}-{mo:02d}-01", f"{y}-{mo:02d}-{last:02d}"
+        if re.fullmatch(_DATE, text):
+            return (dt.date.fromisoformat(text).isoformat(),) * 2
+    except (ValueError, calendar.IllegalMonthError):
+        return None
+    return None
+
+
+def period_is_valid(period: pd.Series) -> pd.Series:
+    """Tell which ``period`` values are real periods of the facts table's forms.
+
+    Forms: ``YYYY``, ``YYYYQ1``-``YYYYQ4``, ``YYYY-MM`` (a real month), ``YYYY-MM-DD`` (a
+    real calendar date), and ranges ``A..B`` of two such points with ``A`` not after ``B``;
+    missing is valid (undated). ``2024-13-45``, ``2024Q5`` or ``2025..2024`` are not.
+
+    Returns
+    -------
+    pandas.Series of bool
+    """
+
+    def ok(value: object) -> bool:
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return True
+        text = str(value).strip()
+        if text == "":
+            return True
+        parts = text.split("..")
+        if len(parts) > 2:
+            return False
+        bounds = [_point_bounds(p) for p in parts]
+        if any(b is None for b in bounds):
+            return False
+        return bounds[0][0] <= bounds[-1][1]
+
+    return pd.Series([ok(v) for v in period], index=period.index, dtype=bool)
+
+
+def _iso_date_ok(value: object) -> bool:
+    import datetime as dt
+    import re
+
+    if value is None or value is pd.NA:
+        return True
+    text = str(value)
+    if not re.fullmatch(_DATE, text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _known_iso3(codes: pd.Series) -> pd.Series:
+    """Tell where a code is missing or an ISO 3166 alpha-3 code :mod:`coopstats.geo` knows."""
+    from .. import geo
+    from ..errors import UnmappedCodeError
+
+    known: dict[str, bool] = {}
+    for code in sorted({str(c) for c in codes.dropna()}):
+        try:
+            known[code] = geo.to_iso3([code]) == [code]
+        except UnmappedCodeError:
+            known[code] = False
+    return codes.map(lambda c: True if c is pd.NA or c is None else known[str(c)]).astype(bool)
 
 _NON_OUTCOME_SUFFIXES = ("_target", "_plan", "_forecast")
 
 
-def read_facts(path: str | Path) -> Cleaned:
+def read_facts(path: str | Path, *, max_abs_value: float = MAX_ABS_VALUE) -> Cleaned:
     """Read and validate the facts table.
 
-    Rows failing a check (unknown sector or bloc, malformed ISO3, non-numeric value, unit
-    outside :data:`FACTS_UNITS`, a monetary unit without matching currency, duplicate
-    ``fact_id``) are quarantined with the reason; the rest are returned.
+    Rows failing a check are quarantined with file, line, column, the cell as written and the
+    reason; the rest are returned. Checks: unit in :data:`FACTS_UNITS`; a monetary unit with
+    the same currency; ``period`` a real period (:func:`period_is_valid`); ``source_date`` an
+    ISO date ``YYYY-MM-DD`` that exists (``11.12.2020`` is rejected, never reinterpreted);
+    ``reporter_iso3`` / ``partner_iso3`` ISO 3166 alpha-3 codes known to
+    :mod:`coopstats.geo`; ``value`` a finite number with ``|value| <= max_abs_value`` and, in a
+    monetary unit, not negative; then the schema (sector, bloc, duplicate ``fact_id``, ...).
 
     Parameters
     ----------
     path
         ``facts.csv`` in the layout of ``data/raw/facts/README.md``.
+    max_abs_value
+        Plausibility bound of ``|value|`` (default :data:`MAX_ABS_VALUE` = 1e15).
 
     Returns
     -------
@@ -81,8 +181,61 @@ def read_facts(path: str | Path) -> Cleaned:
         column="currency",
         reason="a monetary value needs currency equal to its unit (no implicit conversion)",
     )
-    valid = validate_rows(cur_ok.kept, facts_schema(coerce=True), step="facts", file=path)
-    return chain(unit_ok, cur_ok, valid)
+    steps = [unit_ok, cur_ok]
+    frame = cur_ok.kept
+    number = pd.to_numeric(frame["value"], errors="coerce")
+    money = frame["unit"].isin(MONEY_UNITS).fillna(False).astype(bool)
+    rules = [
+        (
+            "period_valid",
+            "period",
+            lambda f: ~period_is_valid(f["period"]),
+            "period must be YYYY, YYYYQ1-4, YYYY-MM, YYYY-MM-DD (a real date) or A..B with "
+            "A not after B",
+        ),
+        (
+            "source_date_iso",
+            "source_date",
+            lambda f: ~f["source_date"].map(_iso_date_ok).astype(bool),
+            "source_date must be an existing ISO date YYYY-MM-DD (write 2020-12-11, not "
+            "11.12.2020)",
+        ),
+        (
+            "reporter_known_iso3",
+            "reporter_iso3",
+            lambda f: ~_known_iso3(f["reporter_iso3"]),
+            "reporter_iso3 is not an ISO 3166 alpha-3 code known to coopstats.geo",
+        ),
+        (
+            "partner_known_iso3",
+            "partner_iso3",
+            lambda f: ~_known_iso3(f["partner_iso3"]),
+            "partner_iso3 is not an ISO 3166 alpha-3 code known to coopstats.geo",
+        ),
+        (
+            "value_plausible",
+            "value",
+            lambda f: f["value"].notna()
+            & ~(number.reindex(f.index).abs() <= max_abs_value).fillna(False),
+            f"value must be a finite number with |value| <= {max_abs_value:g}",
+        ),
+        (
+            "amount_nonnegative",
+            "value",
+            lambda f: money.reindex(f.index) & (number.reindex(f.index) < 0).fillna(False),
+            f"a monetary amount ({', '.join(MONEY_UNITS)}) cannot be negative; state a fall "
+            "as a growth rate in percent",
+        ),
+    ]
+    for rule, column, test, reason in rules:
+        mask = pd.Series(test(frame), index=frame.index).fillna(False).astype(bool)
+        step = reject_rows(
+            frame, mask, step="facts", file=path, rule=rule, column=column, reason=reason
+        )
+        steps.append(step)
+        frame = step.kept
+    valid = validate_rows(frame, facts_schema(coerce=True), step="facts", file=path)
+    return chain(*steps, valid)
 
 
 def is_outcome(metric: pd.Series) -> pd.Series:
