@@ -17,7 +17,7 @@ function                           question it answers
 :func:`intra_bloc_shares`          what share of members' imports comes from other members?
 :func:`supplier_concentration`     how concentrated are (extra-bloc) suppliers? (HHI)
 :func:`top_suppliers`              who are the largest external suppliers?
-:func:`dependency_flags`           EC / CEPII GeoDep dependency criteria at bloc level
+:func:`dependency_flags`           EC and CEPII GeoDep dependency criteria (named apart)
 :func:`dependency_sensitivity`     how many products are flagged under other thresholds?
 :func:`substitution_capacity`      could other members' exports replace extra-bloc imports?
 :func:`hhi`                        Herfindahl–Hirschman index of a vector of values
@@ -74,9 +74,18 @@ __all__ = [
     "SubstitutionResult",
     "substitution_capacity",
     "DEFAULT_SENSITIVITY_GRID",
+    "CRITERIA",
+    "dependency_description",
 ]
 
 AS_OF = tuple(geo.AS_OF)  # reference days of coopstats.geo.members_in_year
+
+#: Named dependency criteria of :func:`dependency_flags`.
+CRITERIA = {
+    "geodep": "CEPII GeoDep C1-C3 (import HHI, world export HHI, imports/exports)",
+    "ec": "European Commission SWD(2021) 352 (import HHI, extra-bloc import share, "
+    "imports/members' exports)",
+}
 
 #: Threshold grid of :func:`dependency_sensitivity` (CBS NL / Panargus readings of HHI
 #: around the EC's 0.4; ratio around the EC/GeoDep cut-off of 1).
@@ -634,6 +643,29 @@ def _dependency_metrics(trade, world_exports, *, bloc, members, as_of, zero_expo
         ratio = m["extra_imports_usd"] / m["extra_exports_usd"]
     # GeoDep: when exports are zero the ratio is set to 9999 (documented convention)
     m["import_export_ratio"] = ratio.where(m["extra_exports_usd"] > 0, zero_export_ratio)
+    # EC (SWD(2021) 352): extra-bloc share of imports and extra-bloc imports / members' exports
+    intra = tr[tr["importer_member"] & tr["exporter_member"]]
+    mi = (
+        intra.groupby(["year", "hs6_code"], sort=True)["value_usd"]
+        .sum()
+        .rename("intra_imports_usd")
+    )
+    m = m.merge(mi.reset_index(), on=["year", "hs6_code"], how="left")
+    m["intra_imports_usd"] = m["intra_imports_usd"].fillna(0.0)
+    m["extra_import_share_pct"] = (
+        100.0 * m["extra_imports_usd"] / (m["extra_imports_usd"] + m["intra_imports_usd"])
+    )
+    mx = (
+        tr[tr["exporter_member"]]
+        .groupby(["year", "hs6_code"], sort=True)["value_usd"]
+        .sum()
+        .rename("members_exports_usd")
+    )
+    m = m.merge(mx.reset_index(), on=["year", "hs6_code"], how="left")
+    m["members_exports_usd"] = m["members_exports_usd"].fillna(0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ec_ratio = m["extra_imports_usd"] / m["members_exports_usd"]
+    m["ec_import_export_ratio"] = ec_ratio.where(m["members_exports_usd"] > 0, zero_export_ratio)
     wh = _world_hhi(world_exports)
     m = m.merge(wh, on=["year", "hs6_code"], how="left")
     miss = m["hhi_world"].isna()
@@ -658,14 +690,25 @@ def _apply_criteria(
     ratio_threshold,
     window,
     min_years,
+    extra_share_threshold=0.5,
+    criteria="geodep",
 ) -> pd.DataFrame:
     m = m.copy()
+    # CEPII GeoDep C1-C3 (bloc as one importer; intra-bloc flows net out)
     m["is_concentrated_imports"] = m["hhi_imports"] > hhi_imports_threshold
     m["is_concentrated_world"] = m["hhi_world"] > hhi_world_threshold
     m["is_nonsubstitutable"] = m["import_export_ratio"] > ratio_threshold
-    m["is_dependent"] = (
+    m["is_geodep_dependent"] = (
         m["is_concentrated_imports"] & m["is_concentrated_world"] & m["is_nonsubstitutable"]
     )
+    # European Commission criteria 1-3 (SWD(2021) 352)
+    m["is_ec_concentrated"] = m["hhi_imports"] > hhi_imports_threshold
+    m["is_ec_import_share"] = m["extra_import_share_pct"] > 100.0 * extra_share_threshold
+    m["is_ec_nonsubstitutable"] = m["ec_import_export_ratio"] > ratio_threshold
+    m["is_ec_dependent"] = (
+        m["is_ec_concentrated"] & m["is_ec_import_share"] & m["is_ec_nonsubstitutable"]
+    )
+    m["is_dependent"] = m[f"is_{criteria}_dependent"]
     years = sorted(m["year"].unique())
     dep = (
         m.pivot_table(
@@ -685,7 +728,8 @@ def _apply_criteria(
     cnt.columns = ["hs6_code", "year", "years_dependent_in_window"]
     m = m.merge(cnt, on=["hs6_code", "year"], how="left")
     m["is_window_complete"] = m["year"].map(complete).astype(bool)
-    pers = (m["years_dependent_in_window"] >= min_years).astype("boolean")
+    # persistent = dependent this year AND in >= min_years of the window: a subset by construction
+    pers = (m["is_dependent"] & (m["years_dependent_in_window"] >= min_years)).astype("boolean")
     m["is_persistent"] = pers.where(m["is_window_complete"], pd.NA)
     return m
 
@@ -709,10 +753,16 @@ class DependencyResult:
     def by_year(self) -> pd.DataFrame:
         """Counts and import value of flagged products per year.
 
-        Columns ``year, bloc, [sector,] n_products, n_dependent, n_persistent, extra_imports_usd,
-        dependent_imports_usd, dependent_share_pct``.
+        Columns ``year, bloc, [sector,] n_products, n_dependent, n_persistent,
+        n_ec_dependent, n_geodep_dependent, extra_imports_usd, dependent_imports_usd,
+        dependent_share_pct`` (``n_dependent`` and the shares follow ``params["criteria"]``;
+        ``n_persistent <= n_dependent`` always).
         """
         return _count_flags(self.products)
+
+    def describe(self, language: str = "en") -> str:
+        """Say exactly which criteria and thresholds flag a product (``"en"`` or ``"ru"``)."""
+        return dependency_description(self.params, language=language)
 
     def tidy(self) -> pd.DataFrame:
         """Return the product-level frame (one row per ``year, bloc, hs6_code``)."""
@@ -735,6 +785,8 @@ def _count_flags(m: pd.DataFrame) -> pd.DataFrame:
             n_products=("hs6_code", "nunique"),
             n_dependent=("is_dependent", "sum"),
             n_persistent=("_pers", "sum"),
+            n_ec_dependent=("is_ec_dependent", "sum"),
+            n_geodep_dependent=("is_geodep_dependent", "sum"),
             extra_imports_usd=("extra_imports_usd", "sum"),
             dependent_imports_usd=("_dep_usd", "sum"),
         )
@@ -783,6 +835,8 @@ def dependency_flags(
     include_total: bool = True,
     members: MembersArg = None,
     as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    criteria: Literal["geodep", "ec"] = "geodep",
+    extra_share_threshold: float = 0.5,
 ) -> DependencyResult:
     r"""EC / CEPII GeoDep dependency criteria applied to a bloc as one importer.
 
@@ -796,10 +850,27 @@ def dependency_flags(
       over all exporters *c* in ``world_exports``
     * C3 non-substitutability: :math:`M^{ext}_k / X^{ext}_k >` ``ratio_threshold``, with the
       ratio set to ``zero_export_ratio`` (9999) when :math:`X^{ext}_k = 0`
-    * ``is_dependent`` = C1 ∧ C2 ∧ C3; C4 persistence: dependent in at least ``min_years`` of
-      the ``window`` years ending in *t* (``NA`` while the window reaches before the data).
+    * ``is_geodep_dependent`` = C1 ∧ C2 ∧ C3 (CEPII GeoDep).
 
-    Defaults are GeoDep's (0.4, 0.4, 1, 2 of 3 years).
+    The European Commission's three criteria (SWD(2021) 352) are computed separately:
+
+    * EC1 concentration of extra-bloc imports: the same HHI as C1 >
+      ``hhi_imports_threshold`` (``is_ec_concentrated``)
+    * EC2 importance of extra-bloc imports: :math:`M^{ext}_k/(M^{ext}_k + M^{int}_k) >`
+      ``extra_share_threshold`` (``extra_import_share_pct``, ``is_ec_import_share``)
+    * EC3 substitutability: extra-bloc imports over the members' total exports of *k*
+      (to members and non-members, a proxy of bloc production),
+      :math:`M^{ext}_k / X^{all}_k >` ``ratio_threshold`` (``ec_import_export_ratio``;
+      ``zero_export_ratio`` when the members export none); ``is_ec_dependent`` = all three.
+      (The denominator follows the SWD as summarised in the literature; anchors §2.1 flags
+      it for re-checking against the annex.)
+
+    ``is_dependent`` is the flag of the chosen ``criteria``. C4 persistence (GeoDep's rule,
+    applied to ``is_dependent``): dependent in year *t* **and** in at least ``min_years`` of
+    the ``window`` years ending in *t* (``NA`` while the window reaches before the data), so
+    persistent products are a subset of dependent ones by construction.
+
+    Defaults are GeoDep's (0.4, 0.4, 1, 2 of 3 years) and the EC's 0.5 import share.
 
     Parameters
     ----------
@@ -825,15 +896,23 @@ def dependency_flags(
         the counts are per sector. The criteria themselves are product-level.
     members, as_of
         As in :func:`intra_bloc_shares`.
+    criteria
+        Which flag is ``is_dependent`` (and counts as dependent in ``by_year``):
+        ``"geodep"`` (CEPII GeoDep C1-C3) or ``"ec"`` (European Commission 1-3).
+    extra_share_threshold
+        EC2 cut-off for the extra-bloc share of imports, a fraction in [0, 1] (0.5).
 
     Returns
     -------
     DependencyResult
         ``products``: ``year, bloc, [sector,] hs6_code, extra_imports_usd, hhi_imports,
         top_supplier_iso3, top_supplier_share_pct, extra_exports_usd, import_export_ratio,
-        hhi_world, leading_world_exporter_iso3, is_concentrated_imports,
-        is_concentrated_world, is_nonsubstitutable, is_dependent, years_dependent_in_window,
-        is_window_complete, is_persistent``; ``by_year`` / ``summary()`` counts.
+        intra_imports_usd, extra_import_share_pct, members_exports_usd,
+        ec_import_export_ratio, hhi_world, leading_world_exporter_iso3,
+        is_concentrated_imports, is_concentrated_world, is_nonsubstitutable,
+        is_geodep_dependent, is_ec_concentrated, is_ec_import_share, is_ec_nonsubstitutable,
+        is_ec_dependent, is_dependent, years_dependent_in_window, is_window_complete,
+        is_persistent``; ``by_year`` / ``summary()`` counts; ``describe()`` in words.
 
     Raises
     ------
@@ -866,6 +945,7 @@ def dependency_flags(
         min_years,
         zero_export_ratio,
     )
+    _check_criteria(criteria, extra_share_threshold)
     m = _dependency_metrics(
         trade,
         world_exports,
@@ -881,6 +961,8 @@ def dependency_flags(
         ratio_threshold=ratio_threshold,
         window=int(window),
         min_years=int(min_years),
+        extra_share_threshold=float(extra_share_threshold),
+        criteria=criteria,
     )
     if sector_map is not None:
         out = _with_sectors(out, sector_map, include_total=include_total, source=trade)
@@ -897,8 +979,64 @@ def dependency_flags(
         "window": int(window),
         "min_years": int(min_years),
         "zero_export_ratio": float(zero_export_ratio),
+        "criteria": criteria,
+        "extra_share_threshold": float(extra_share_threshold),
     }
     return DependencyResult(products=out.reset_index(drop=True), params=params)
+
+
+def _check_criteria(criteria: str, extra_share_threshold: float) -> None:
+    if criteria not in CRITERIA:
+        raise InvalidParameterError("criteria", criteria, list(CRITERIA))
+    _check_threshold("extra_share_threshold", extra_share_threshold, 0.0, 1.0)
+
+
+def dependency_description(params: Mapping[str, object], *, language: str = "en") -> str:
+    """Describe which criteria and thresholds a dependency result applies.
+
+    Parameters
+    ----------
+    params
+        :attr:`DependencyResult.params`.
+    language
+        ``"en"`` or ``"ru"``.
+
+    Returns
+    -------
+    str
+        The named criteria with their thresholds, and the persistence rule.
+    """
+    if language not in ("en", "ru"):
+        raise InvalidParameterError("language", language, ["en", "ru"])
+    p = dict(params)
+    hi, hw, r = p["hhi_imports_threshold"], p["hhi_world_threshold"], p["ratio_threshold"]
+    sh, w, k = p.get("extra_share_threshold", 0.5), p["window"], p["min_years"]
+    bloc = p["bloc"]
+    if p.get("criteria", "geodep") == "ec":
+        crit = {
+            "en": f"European Commission criteria (SWD(2021) 352) for {bloc} as one importer: "
+            f"HHI of extra-bloc suppliers > {hi:g}, extra-bloc share of imports > {sh:.0%}, "
+            f"extra-bloc imports / members' total exports > {r:g}",
+            "ru": f"критерии Европейской комиссии (SWD(2021) 352) для {bloc} как единого "
+            f"импортёра: HHI внешних поставщиков > {hi:g}, доля внешнего импорта > {sh:.0%}, "
+            f"внешний импорт / весь экспорт членов > {r:g}",
+        }
+    else:
+        crit = {
+            "en": f"CEPII GeoDep criteria for {bloc} as one importer: HHI of extra-bloc "
+            f"suppliers > {hi:g}, HHI of world exporters > {hw:g}, extra-bloc imports / "
+            f"extra-bloc exports > {r:g} (9999 when exports are zero)",
+            "ru": f"критерии CEPII GeoDep для {bloc} как единого импортёра: HHI внешних "
+            f"поставщиков > {hi:g}, HHI мировых экспортёров > {hw:g}, внешний импорт / "
+            f"внешний экспорт > {r:g} (9999 при нулевом экспорте)",
+        }
+    pers = {
+        "en": f"; persistent = dependent in the year and in at least {k} of the {w} years "
+        "ending in it (a subset of dependent).",
+        "ru": f"; устойчивая зависимость = зависимость в данном году и не менее чем в {k} из "
+        f"{w} лет, заканчивающихся им (подмножество зависимых).",
+    }
+    return crit[language] + pers[language]
 
 
 def dependency_sensitivity(
@@ -914,6 +1052,8 @@ def dependency_sensitivity(
     include_total: bool = True,
     members: MembersArg = None,
     as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    criteria: Literal["geodep", "ec"] = "geodep",
+    extra_share_threshold: float = 0.5,
 ) -> pd.DataFrame:
     r"""How the count of dependent products changes with the criteria's thresholds.
 
@@ -927,7 +1067,7 @@ def dependency_sensitivity(
     ----------
     trade, world_exports, bloc, window, min_years, zero_export_ratio
         As in :func:`dependency_flags`.
-    sector_map, include_total, members, as_of
+    sector_map, include_total, members, as_of, criteria, extra_share_threshold
         As in :func:`dependency_flags` (with ``sector_map`` the counts are per sector).
     grid
         ``{"hhi_imports_threshold": [...], "hhi_world_threshold": [...],
@@ -964,6 +1104,7 @@ def dependency_sensitivity(
     [1, 0]
     """
     _validate_bloc(bloc)
+    _check_criteria(criteria, extra_share_threshold)
     defaults = _CRITERIA_DEFAULTS
     if grid is None:
         grid = DEFAULT_SENSITIVITY_GRID
@@ -1000,6 +1141,8 @@ def dependency_sensitivity(
             ratio_threshold=r,
             window=int(window),
             min_years=int(min_years),
+            extra_share_threshold=float(extra_share_threshold),
+            criteria=criteria,
         )
         if sector_map is not None:
             flagged = _with_sectors(flagged, sector_map, include_total=include_total, source=trade)
