@@ -296,7 +296,9 @@ def test_good_periods_and_negative_percentages_are_kept(tmp_path: Path) -> None:
     assert period_is_valid(pd.Series(periods, dtype="string")).all()
     path = tmp_path / "facts.csv"
     path.write_text(
-        "\n".join([FACTS_HEADER, _fact("F001", value="-25", unit="percent", currency="", period="")])
+        "\n".join(
+            [FACTS_HEADER, _fact("F001", value="-25", unit="percent", currency="", period="")]
+        )
         + "\n",
         encoding="utf-8",
     )
@@ -310,3 +312,63 @@ def test_plausibility_bound_of_facts_is_a_parameter(tmp_path: Path) -> None:
     path.write_text("\n".join([FACTS_HEADER, _fact("F001")]) + "\n", encoding="utf-8")
     assert read_facts(path).rows_kept == 1
     assert read_facts(path, max_abs_value=1e9).ledger["rule"].tolist() == ["value_plausible"]
+
+
+# --------------------------------------------------------------------------------------------
+# UN Comtrade and WDI: misleading messages
+# --------------------------------------------------------------------------------------------
+
+_RECORD = {
+    "typeCode": "C",
+    "freqCode": "A",
+    "refYear": 2022,
+    "reporterCode": 643,
+    "flowCode": "X",
+    "partnerCode": 112,
+    "classificationCode": "H5",
+    "cmdCode": "854231",
+    "primaryValue": 10.0,
+    "partner2Code": 0,
+    "motCode": 0,
+    "customsCode": "C00",
+    "netWgt": 1.0,
+}
+
+
+def test_unknown_comtrade_code_is_a_comtrade_error(tmp_path: Path) -> None:
+    import json
+
+    from coopstats.errors import UnmappedCodeError
+    from coopstats.sources.comtrade import read_comtrade_records
+
+    path = tmp_path / "answer.json"
+    records = [_RECORD, {**_RECORD, "partnerCode": 995}]
+    path.write_text(json.dumps({"count": 2, "data": records}))
+    with pytest.raises(UnmappedCodeError) as err:
+        read_comtrade_records(path)
+    text = str(err.value)
+    assert "UN Comtrade partnerCode" in text and f"{path}:2" in text and "'995'" in text
+    assert "BACI" not in text
+
+
+@pytest.mark.parametrize("name", ["answer.csv", "answer.json"])
+def test_json_list_is_detected(tmp_path: Path, name: str) -> None:
+    import json
+
+    from coopstats.sources.comtrade import read_comtrade_records
+
+    path = tmp_path / name
+    path.write_text(json.dumps([_RECORD, _RECORD]))
+    with pytest.raises(DataFileError, match="bare JSON list") as err:
+        read_comtrade_records(path)
+    assert err.value.line == 1 and name in str(err.value)
+
+
+def test_json_given_to_a_csv_reader_is_detected(tmp_path: Path) -> None:
+    from coopstats.sources.wdi import read_wdi
+
+    path = tmp_path / "SP.POP.TOTL.csv"
+    path.write_text('[{"page": 1}, []]')
+    with pytest.raises(DataFileError, match="holds JSON, not CSV") as err:
+        read_wdi(path)
+    assert err.value.line == 1 and str(path) in str(err.value)

@@ -175,7 +175,8 @@ def read_csv_strict(
     Empty cells become ``<NA>``; nothing else is converted. ``text``: the file's contents
     when the caller has already decoded them (the file is then not read again). Raises
     :class:`~coopstats.errors.DataFileError` naming file, line and column for an undecodable
-    byte, a missing column, a wrong delimiter or a record with the wrong number of fields.
+    byte, JSON instead of CSV, a missing column, a wrong delimiter or a record with the wrong
+    number of fields.
     """
     import pandas as pd  # imported here: fetch uses this module and stays pandas-free
 
@@ -187,6 +188,15 @@ def read_csv_strict(
             encoding=encoding,
             delimiter=delimiter,
             hint="save the file as UTF-8 (Excel: 'CSV UTF-8')",
+        )
+    if text.lstrip()[:1] in ("[", "{"):  # never parse JSON as a one-line CSV
+        raise DataFileError(
+            "the file holds JSON, not CSV",
+            path=path,
+            line=1,
+            value=text.lstrip()[:40],
+            hint=f"expected a CSV with the columns {list(required)}; a JSON answer has its own "
+            "reader (and a .json name)",
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:

@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 
 from .. import geo
-from ..errors import CoopstatsWarning, DataFileError, InvalidParameterError
+from ..errors import CoopstatsWarning, DataFileError, InvalidParameterError, UnmappedCodeError
 from ..ledger import Cleaned, chain, reject_rows, validate_rows
 from ..schemas import TRADE, schema_for, trade_schema
 from ._text import csv_records, decode_bytes, parse_json, read_csv_strict
@@ -228,6 +228,15 @@ def _canonical_names(columns: list[str], path: Path, line: int | None) -> dict[s
 
 def _read_json(path: Path, text: str) -> pd.DataFrame:
     doc = parse_json(text, path, hint="the response may be truncated; fetch it again")
+    if isinstance(doc, list):
+        raise DataFileError(
+            f"the file holds a bare JSON list ({len(doc)} item(s)), not the UN Comtrade API v1 "
+            "answer {'count': n, 'data': [...]}"
+            + (" nor CSV" if path.suffix.lower() != ".json" else ""),
+            path=path,
+            line=1,
+            hint="save the API's JSON answer unchanged, as a .json file",
+        )
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise DataFileError(
             "expected the UN Comtrade API v1 shape {'count': n, 'data': [...]}",
@@ -334,7 +343,10 @@ def read_comtrade_records(path: str | Path, *, dataset: str | None = None) -> Cl
     """
     path = Path(path)
     text = _decode(path)
-    raw = _read_json(path, text) if text.lstrip().startswith("{") else _read_delimited(path, text)
+    # JSON is recognised by its content, whatever the extension (a JSON list saved as .csv
+    # would otherwise be parsed as a one-line CSV with a meaningless header)
+    is_json = text.lstrip()[:1] in ("{", "[")
+    raw = _read_json(path, text) if is_json else _read_delimited(path, text)
     for field in _OPTIONAL_FIELDS:
         if field not in raw.columns:
             raw[field] = pd.Series(pd.NA, index=raw.index, dtype="string")
@@ -344,6 +356,28 @@ def read_comtrade_records(path: str | Path, *, dataset: str | None = None) -> Cl
 def _reject(frame: pd.DataFrame, mask, rule: str, reason: str, column: str, path: Path) -> Cleaned:
     mask = pd.Series(mask, index=frame.index).fillna(False).astype(bool)
     return reject_rows(frame, mask, step=_STEP, file=path, rule=rule, column=column, reason=reason)
+
+
+def _country_iso3(frame: pd.DataFrame, side: str, path: Path, **options) -> pd.Series:
+    """ISO3 of the Comtrade country codes in ``frame[side]``; unknown codes are a Comtrade error.
+
+    Comtrade's numeric codes are looked up in the crosswalk shared with BACI V202201
+    (:func:`coopstats.geo.baci_to_iso3`); a code it does not know is reported as a UN Comtrade
+    code of this file, with its first line and column, not as a BACI problem.
+    """
+    codes = pd.to_numeric(frame[side]).astype(int)
+    try:
+        return geo.baci_to_iso3(codes, **options)
+    except UnmappedCodeError as exc:
+        bad = {str(v) for v in exc.values}
+        hit = codes.astype(str).isin(bad)
+        first = frame.index[hit.to_numpy()][0] if hit.any() else None
+        raise UnmappedCodeError(
+            exc.values,
+            what=f"UN Comtrade {side} code",
+            crosswalk=geo.data_path("comtrade_excluded_codes.csv"),
+            source=f"{path}:{first} (column {side!r})" if first is not None else path,
+        ) from None
 
 
 def _declarations(raw: pd.DataFrame, path: Path, *, dataset: str | None) -> Cleaned:
@@ -449,7 +483,7 @@ def _declarations(raw: pd.DataFrame, path: Path, *, dataset: str | None) -> Clea
         steps.append(step)
         f = step.kept
     for side in ("reporterCode", "partnerCode"):
-        iso = geo.baci_to_iso3(pd.to_numeric(f[side]).astype(int), unassigned="na")
+        iso = _country_iso3(f, side, path, unassigned="na")
         step = _reject(
             f,
             iso.isna().to_numpy(),
@@ -461,8 +495,8 @@ def _declarations(raw: pd.DataFrame, path: Path, *, dataset: str | None) -> Clea
         )
         steps.append(step)
         f = step.kept
-    reporter = geo.baci_to_iso3(pd.to_numeric(f["reporterCode"]).astype(int)).astype("string")
-    partner = geo.baci_to_iso3(pd.to_numeric(f["partnerCode"]).astype(int)).astype("string")
+    reporter = _country_iso3(f, "reporterCode", path).astype("string")
+    partner = _country_iso3(f, "partnerCode", path).astype("string")
     is_x = f["flowCode"] == "X"
     revision = f["classificationCode"].map(HS_REVISIONS).astype("string")
     out = pd.DataFrame(
