@@ -284,3 +284,28 @@ def test_downloaded_wdi_json_is_read_and_supersedes_the_extract(tmp_path: Path, 
         }
     ]
     assert "wdi/PA.NUS.FCRF.csv" in manifest["indicators"]["files"]  # not superseded
+
+
+# --------------------------------------------------------------------------------------------
+# processed files verified against the manifest before a report reads them
+# --------------------------------------------------------------------------------------------
+
+
+def test_truncated_processed_file_is_refused(tmp_path: Path, root: Path) -> None:
+    from coopstats.errors import ChecksumMismatchError
+    from coopstats.sources.processed import load_processed
+
+    project = make_project(tmp_path, root)
+    out = _build(project)
+    processed = out["trade"].parent
+    assert len(load_processed("trade", processed_dir=processed)) == 3
+    data = out["trade"].read_bytes()
+    out["trade"].write_bytes(data[: len(data) // 2])
+    with pytest.raises(ChecksumMismatchError, match="truncated") as err:
+        load_processed("trade", processed_dir=processed)
+    assert str(out["trade"]) in str(err.value) and "coopstats data build" in str(err.value)
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0xFF
+    out["trade"].write_bytes(bytes(flipped))  # same size, other bytes
+    with pytest.raises(ChecksumMismatchError, match="SHA-256"):
+        load_processed("trade", processed_dir=processed)

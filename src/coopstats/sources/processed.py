@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataFileError, InvalidParameterError, MissingDataError
+from ..errors import ChecksumMismatchError, DataFileError, InvalidParameterError, MissingDataError
 
 __all__ = [
     "how_to_get",
     "load_facts",
     "load_processed",
+    "verify_processed",
     "require_rows",
     "sector_map_for",
     "ensure_processed",
@@ -90,6 +91,8 @@ def load_processed(
     ------
     MissingDataError
         The table is absent (with the command that builds it).
+    ChecksumMismatchError
+        The file differs from what its build recorded (:func:`verify_processed`).
     """
     processed_dir = Path(processed_dir)
     if not re.fullmatch(r"[a-z0-9_]+", name):
@@ -99,7 +102,74 @@ def load_processed(
         raise MissingDataError(
             f"{name}.parquet", where=path.resolve(), how=how_to_get("data/processed")
         )
+    verify_processed(path)
     return pd.read_parquet(path, columns=list(columns) if columns else None, filters=filters)
+
+
+#: (path, size, mtime_ns) -> manifest digest already verified in this process.
+_VERIFIED: dict[tuple[str, int, int], str] = {}
+
+
+def verify_processed(path: str | Path) -> None:
+    """Check a processed file against the SHA-256 and size its build wrote to the manifest.
+
+    ``<folder>/manifest.json`` (written last by ``coopstats data build``) lists every output
+    with ``sha256`` and ``bytes``; a file that is truncated, overwritten or left from another
+    build differs and is refused before anything reads it. A file is hashed once per process
+    while its size and modification time stay the same.
+
+    Raises
+    ------
+    MissingDataError
+        The folder has no manifest.
+    ChecksumMismatchError
+        The file is not in the manifest, or its size or SHA-256 differ (names both digests).
+    """
+    import json
+
+    from .fetch import file_sha256
+
+    path = Path(path)
+    manifest_path = path.parent / "manifest.json"
+    if not manifest_path.is_file():
+        raise MissingDataError(
+            "manifest.json", where=manifest_path.resolve(), how=how_to_get("data/processed")
+        )
+    try:
+        outputs = json.loads(manifest_path.read_text(encoding="utf-8"))["outputs"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataFileError(
+            f"not a valid build manifest ({type(exc).__name__}: {exc})",
+            path=manifest_path,
+            hint="rebuild with `coopstats data build --root .`",
+        ) from None
+    rebuild = (
+        "the processed data are damaged or stale: rebuild with `coopstats data build --root .`"
+    )
+    meta = outputs.get(path.name)
+    if not isinstance(meta, dict) or "sha256" not in meta:
+        raise ChecksumMismatchError(
+            f"the file is not listed in {manifest_path.name}", path=path, hint=rebuild
+        )
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if _VERIFIED.get(key) == meta["sha256"]:
+        return
+    if "bytes" in meta and st.st_size != int(meta["bytes"]):
+        raise ChecksumMismatchError(
+            f"the file has {st.st_size} bytes, its build wrote {meta['bytes']} (truncated?)",
+            path=path,
+            hint=rebuild,
+        )
+    digest = file_sha256(path)
+    if digest != meta["sha256"]:
+        raise ChecksumMismatchError(
+            f"SHA-256 {digest[:12]}... differs from {meta['sha256'][:12]}... recorded in "
+            f"{manifest_path.name}",
+            path=path,
+            hint=rebuild,
+        )
+    _VERIFIED[key] = digest
 
 
 def require_rows(frame: pd.DataFrame, *, what: str, where: str | Path) -> pd.DataFrame:
