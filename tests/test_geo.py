@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopstats import geo
+from coopstats import geo, reference
 from coopstats.columns import BLOCS
 from coopstats.errors import DataFileError, InvalidParameterError, UnmappedCodeError
 
@@ -434,6 +434,7 @@ def fixture_bad_data_dir(tmp_path, monkeypatch):
     src = geo.data_path("bloc_membership.csv").parent
     dst = tmp_path / "data"
     shutil.copytree(src, dst)
+    monkeypatch.setattr(reference, "path", lambda name: dst / name)
     monkeypatch.setattr(geo, "data_path", lambda name: dst / name)
     caches = [
         geo._membership,

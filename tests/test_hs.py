@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopstats import geo, hs
+from coopstats import geo, hs, reference
 from coopstats.errors import DataFileError, InvalidParameterError, MissingDataError
 
 
@@ -236,6 +236,7 @@ def fixture_hs_data_dir(tmp_path, monkeypatch):
     src = geo.data_path("hs_sectors.csv").parent
     dst = tmp_path / "data"
     shutil.copytree(src, dst)
+    monkeypatch.setattr(reference, "path", lambda name: dst / name)
     monkeypatch.setattr(geo, "data_path", lambda name: dst / name)
     monkeypatch.setattr(hs, "data_path", lambda name: dst / name)
     caches = [hs._rules, hs._table, hs._concordance, hs._code_list]

@@ -26,13 +26,13 @@ import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from . import reference
 from .columns import BLOCS, ISO3_REGEX
 from .errors import DataFileError, InvalidParameterError, UnmappedCodeError
 from .ledger import Cleaned
@@ -53,9 +53,6 @@ __all__ = [
     "is_intra_bloc",
     "membership_panel",
     "clean_countries",
-    "membership_window",
-    "window_changes",
-    "membership_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -63,14 +60,7 @@ log = logging.getLogger(__name__)
 #: Roles a country can hold in a bloc (``bloc_membership.csv``).
 ROLES = ("member", "associate", "observer", "suspended")
 #: Reference days for :func:`members_in_year`: 31 Dec, 1 Jan, 1 Jul (day 182 of 365).
-AS_OF = {
-    "year_end": (12, 31),
-    "year_start": (1, 1),
-    "mid_year": (7, 1),
-    # not one day: member on at least one day / on every day of the calendar year
-    "any_day": None,
-    "full_year": None,
-}
+AS_OF = {"year_end": (12, 31), "year_start": (1, 1), "mid_year": (7, 1)}
 #: Sources :func:`to_iso3` understands for numeric codes.
 SOURCES = (None, "m49", "baci")
 #: BACI dictionary versions with a curated crosswalk.
@@ -97,67 +87,16 @@ def data_path(name: str) -> Path:
     Returns
     -------
     pathlib.Path
-        The file inside the installed package (read with :mod:`importlib.resources`).
+        The file inside the installed package (:func:`coopstats.reference.path`).
     """
-    return Path(str(resources.files("coopstats").joinpath("data", name)))
-
-
-def _read_reference(
-    name: str, columns: Sequence[str], *, required: Sequence[str] = ()
-) -> pd.DataFrame:
-    """Read a shipped reference CSV as strings, indexed by 1-based file line (header = 1).
-
-    Raises :class:`DataFileError` naming file, line, column and value for a missing header
-    column or an empty required cell.
-    """
-    path = data_path(name)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataFileError(
-            f"missing column(s) {missing}",
-            path=path,
-            line=1,
-            column=missing[0],
-            hint=f"the header must be {','.join(columns)}",
-        )
-    frame = frame[list(columns)].apply(lambda s: s.str.strip())
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="line")
-    for col in required:
-        empty = frame[col] == ""
-        if empty.any():
-            line = int(frame.index[empty.to_numpy()][0])
-            raise DataFileError(
-                f"{int(empty.sum())} empty required cell(s)",
-                path=path,
-                line=line,
-                column=col,
-                value="",
-                hint="every row needs this field (with a source)",
-            )
-    return frame
-
-
-def _fail_rows(
-    frame: pd.DataFrame, bad: pd.Series, name: str, column: str, message: str, hint: str
-) -> None:
-    if bad.any():
-        line = int(frame.index[bad.to_numpy()][0])
-        raise DataFileError(
-            f"{message} ({int(bad.sum())} row(s))",
-            path=data_path(name),
-            line=line,
-            column=column,
-            value=frame.loc[line, column],
-            hint=hint,
-        )
+    return reference.path(name)
 
 
 def _parse_dates(frame: pd.DataFrame, column: str, name: str, *, allow_blank: bool) -> pd.Series:
     raw = frame[column]
     parsed = pd.to_datetime(raw.where(raw != ""), format="%Y-%m-%d", errors="coerce")
     bad = parsed.isna() & ((raw != "") | (not allow_blank))
-    _fail_rows(
+    reference.fail_rows(
         frame, bad, name, column, "not a date YYYY-MM-DD", "write ISO dates such as 2015-01-01"
     )
     return parsed
@@ -167,10 +106,10 @@ def _parse_dates(frame: pd.DataFrame, column: str, name: str, *, allow_blank: bo
 @functools.lru_cache(maxsize=1)
 def _membership() -> pd.DataFrame:
     cols = ["bloc", "country_iso3", "role", "start_date", "end_date", "source", "note"]
-    frame = _read_reference(
+    frame = reference.read_table(
         _MEMBERSHIP, cols, required=["bloc", "country_iso3", "role", "start_date", "source"]
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["bloc"].isin(BLOCS),
         _MEMBERSHIP,
@@ -178,7 +117,7 @@ def _membership() -> pd.DataFrame:
         "unknown bloc",
         f"blocs are {list(BLOCS)} (coopstats.columns.BLOCS)",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["role"].isin(ROLES),
         _MEMBERSHIP,
@@ -186,7 +125,7 @@ def _membership() -> pd.DataFrame:
         "unknown role",
         f"roles are {list(ROLES)}",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["country_iso3"].str.fullmatch(ISO3_REGEX),
         _MEMBERSHIP,
@@ -197,7 +136,7 @@ def _membership() -> pd.DataFrame:
     out = frame.copy()
     out["start_date"] = _parse_dates(frame, "start_date", _MEMBERSHIP, allow_blank=False)
     out["end_date"] = _parse_dates(frame, "end_date", _MEMBERSHIP, allow_blank=True)
-    _fail_rows(
+    reference.fail_rows(
         frame,
         out["end_date"].notna() & (out["end_date"] <= out["start_date"]),
         _MEMBERSHIP,
@@ -212,7 +151,7 @@ def _membership() -> pd.DataFrame:
     )
     prev_end = srt.groupby(["bloc", "country_iso3"])["_end"].shift()
     overlap = (srt["start_date"] < prev_end).reindex(frame.index, fill_value=False)
-    _fail_rows(
+    reference.fail_rows(
         frame,
         overlap,
         _MEMBERSHIP,
@@ -336,20 +275,6 @@ def _reference_day(year: int, as_of: str) -> pd.Timestamp:
     return pd.Timestamp(int(year), month, day)
 
 
-def _days_in_role(bloc: str, year: int, role: str) -> dict[str, int]:
-    """Days of ``year`` each country holds ``role`` in ``bloc`` (spells are [start, end))."""
-    lo, hi = pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year) + 1, 1, 1)
-    m = _membership()
-    m = m[(m["bloc"] == bloc) & (m["role"] == role)]
-    start = m["start_date"].clip(lower=lo)
-    end = m["end_date"].fillna(hi).clip(upper=hi)
-    days = (end - start).dt.days.clip(lower=0)
-    out: dict[str, int] = {}
-    for iso3, d in zip(m["country_iso3"], days, strict=True):
-        out[iso3] = out.get(iso3, 0) + int(d)
-    return {k: v for k, v in out.items() if v > 0}
-
-
 def members_in_year(
     bloc: str,
     year: int,
@@ -361,11 +286,7 @@ def members_in_year(
 
     ``as_of="year_end"`` uses 31 December (a country that joined during the year counts for
     the whole year: Kyrgyzstan is in the EAEU for 2015), ``"year_start"`` 1 January
-    (Armenia, joined 2 Jan 2015, is not an EAEU member for 2015) and ``"mid_year"`` 1 July
-    (Kyrgyzstan, joined 12 Aug 2015, is not a member for 2015). ``"any_day"`` counts a
-    country holding the role on at least one day of the year, ``"full_year"`` only one
-    holding it on every day (Ukraine left CIS bodies on 19 May 2018: a CIS member for 2018
-    under ``any_day``, not under ``full_year`` or ``year_end``).
+    (Armenia, joined 2 Jan 2015, is not an EAEU member for 2015) and ``"mid_year"`` 1 July.
 
     Returns
     -------
@@ -374,173 +295,7 @@ def members_in_year(
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise InvalidParameterError("year", year, "an integer calendar year")
-    if as_of not in AS_OF:
-        raise InvalidParameterError("as_of", as_of, list(AS_OF))
-    if AS_OF[as_of] is None:
-        _check_bloc(bloc)
-        _check_role(role)
-        days = _days_in_role(bloc, int(year), role)
-        need = 1 if as_of == "any_day" else _year_days(int(year))
-        return sorted(c for c, d in days.items() if d >= need)
     return members(bloc, _reference_day(int(year), as_of), role=role)
-
-
-def _year_days(year: int) -> int:
-    return (pd.Timestamp(year + 1, 1, 1) - pd.Timestamp(year, 1, 1)).days
-
-
-def membership_window(
-    bloc: str,
-    start_year: int,
-    end_year: int,
-    *,
-    as_of: str = "year_end",
-    role: str = "member",
-) -> pd.DataFrame:
-    """Who holds ``role`` in ``bloc`` in each year of a window, and for how much of it.
-
-    Parameters
-    ----------
-    bloc
-        One of :data:`coopstats.columns.BLOCS`.
-    start_year, end_year
-        First and last calendar year (inclusive).
-    as_of
-        Rule deciding who counts for a year (:data:`AS_OF`).
-    role
-        Role to list.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, country_iso3, days_member, days_in_year, is_partial_year, is_counted``: one
-        row per country holding the role on at least one day of the year; ``is_counted`` says
-        whether ``as_of`` counts it for that year.
-
-    Examples
-    --------
-    >>> w = membership_window("EAEU", 2015, 2015, as_of="mid_year")
-    >>> w.loc[w["country_iso3"] == "KGZ", ["days_member", "is_counted"]].values.tolist()
-    [[142, False]]
-    """
-    _check_bloc(bloc)
-    _check_role(role)
-    for name, y in (("start_year", start_year), ("end_year", end_year)):
-        if isinstance(y, bool) or not isinstance(y, (int, np.integer)):
-            raise InvalidParameterError(name, y, "an integer calendar year")
-    if start_year > end_year:
-        raise InvalidParameterError("end_year", end_year, f"a year >= start_year={start_year}")
-    rows = []
-    for y in range(int(start_year), int(end_year) + 1):
-        counted = set(members_in_year(bloc, y, as_of=as_of, role=role))
-        n = _year_days(y)
-        for iso3, d in sorted(_days_in_role(bloc, y, role).items()):
-            rows.append((y, iso3, d, n, d < n, iso3 in counted))
-    cols = ["year", "country_iso3", "days_member", "days_in_year", "is_partial_year", "is_counted"]
-    return pd.DataFrame(rows, columns=cols).astype({"year": "int64"})
-
-
-def window_changes(bloc: str, start_year: int, end_year: int) -> pd.DataFrame:
-    """Dated membership changes of ``bloc`` from 1 Jan ``start_year`` to 31 Dec ``end_year``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``bloc, country_iso3, role, date, change`` (``start`` | ``end``), ``source``,
-        ``note``, sorted by date.
-
-    Examples
-    --------
-    >>> window_changes("CIS", 2005, 2020)[["country_iso3", "change"]].values.tolist()
-    [['TKM', 'end'], ['TKM', 'start'], ['GEO', 'end'], ['UKR', 'end']]
-    """
-    _check_bloc(bloc)
-    lo, hi = pd.Timestamp(int(start_year), 1, 1), pd.Timestamp(int(end_year) + 1, 1, 1)
-    m = _membership()
-    m = m[m["bloc"] == bloc]
-    starts = m.assign(date=m["start_date"], change="start")
-    ends = m[m["end_date"].notna()].assign(date=lambda d: d["end_date"], change="end")
-    out = pd.concat([starts, ends])
-    out = out[(out["date"] >= lo) & (out["date"] < hi)]
-    cols = ["bloc", "country_iso3", "role", "date", "change", "source", "note"]
-    return (
-        out[cols]
-        .sort_values(["date", "country_iso3", "change"], kind="stable")
-        .reset_index(drop=True)
-    )
-
-
-def membership_note(
-    bloc: str,
-    start_year: int,
-    end_year: int,
-    *,
-    as_of: str = "year_end",
-    language: str = "en",
-) -> str:
-    """Members of ``bloc`` over a window and every change in it, in words.
-
-    Parameters
-    ----------
-    bloc, start_year, end_year, as_of
-        As in :func:`membership_window`.
-    language
-        ``"en"`` or ``"ru"``.
-
-    Returns
-    -------
-    str
-        The rule, the members counted in the first and last year, each change with its date
-        and how the rule treats the year of the change.
-    """
-    if language not in ("en", "ru"):
-        raise InvalidParameterError("language", language, ["en", "ru"])
-    w = membership_window(bloc, start_year, end_year, as_of=as_of)
-    first = sorted(w.loc[(w["year"] == start_year) & w["is_counted"], "country_iso3"])
-    last = sorted(w.loc[(w["year"] == end_year) & w["is_counted"], "country_iso3"])
-    ch = window_changes(bloc, start_year, end_year)
-    items = []
-    for r in ch.itertuples():
-        y = r.date.year
-        counted = bool(
-            w.loc[(w["year"] == y) & (w["country_iso3"] == r.country_iso3), "is_counted"].any()
-        )
-        if language == "en":
-            verb = {"start": "became", "end": "ceased to be"}[r.change]
-            rule = f"counted as a member for {y}" if counted else f"not counted as a member for {y}"
-            if r.role != "member":
-                rule = "not a member role"
-            items.append(f"{r.country_iso3} {verb} {r.role} on {r.date:%Y-%m-%d} ({rule})")
-        else:
-            verb = {"start": "получила статус", "end": "утратила статус"}[r.change]
-            rule = f"считается членом в {y} г." if counted else f"не считается членом в {y} г."
-            if r.role != "member":
-                rule = "не статус члена"
-            items.append(f"{r.country_iso3} {verb} {r.role} {r.date:%Y-%m-%d} ({rule})")
-    span = f"{start_year}-{end_year}" if start_year != end_year else f"{start_year}"
-    if language == "en":
-        text = (
-            f"{bloc} membership, {span}, counted by the rule '{as_of}': "
-            f"{', '.join(first) or 'none'} in {start_year}"
-        )
-        if last != first:
-            text += f"; {', '.join(last) or 'none'} in {end_year}"
-        text += ". " + (
-            "Changes in the window: " + "; ".join(items) + "."
-            if items
-            else "No changes in the window."
-        )
-    else:
-        text = (
-            f"Состав {bloc}, {span}, по правилу '{as_of}': "
-            f"{', '.join(first) or 'нет'} в {start_year} г."
-        )
-        if last != first:
-            text += f"; {', '.join(last) or 'нет'} в {end_year} г."
-        text += " " + (
-            "Изменения в окне: " + "; ".join(items) + "." if items else "Изменений в окне нет."
-        )
-    return text
 
 
 def membership_panel(
@@ -652,11 +407,11 @@ def is_intra_bloc(
 @functools.lru_cache(maxsize=1)
 def _baci_table() -> pd.DataFrame:
     cols = ["version", "baci_code", "baci_name", "listed_iso3", "iso3", "status", "note", "source"]
-    frame = _read_reference(
+    frame = reference.read_table(
         _BACI, cols, required=["version", "baci_code", "baci_name", "status", "source"]
     )
     statuses = ("iso", "comtrade", "grouped", "historic", "nes")
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["status"].isin(statuses),
         _BACI,
@@ -664,7 +419,7 @@ def _baci_table() -> pd.DataFrame:
         "unknown status",
         f"use one of {statuses}",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["baci_code"].str.fullmatch(r"\d{1,3}"),
         _BACI,
@@ -673,7 +428,7 @@ def _baci_table() -> pd.DataFrame:
         "codes are BACI's numeric country codes, not zero-padded",
     )
     has = frame["iso3"] != ""
-    _fail_rows(
+    reference.fail_rows(
         frame,
         has & ~frame["iso3"].str.fullmatch(ISO3_REGEX),
         _BACI,
@@ -681,7 +436,7 @@ def _baci_table() -> pd.DataFrame:
         "not an ISO3 code",
         "use ISO 3166 alpha-3 (ISO 3166-3 for former countries)",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~has & (frame["status"] != "nes"),
         _BACI,
@@ -689,7 +444,7 @@ def _baci_table() -> pd.DataFrame:
         "blank iso3 outside status 'nes'",
         "only 'nes' areas may lack an ISO3; say why in the note",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         (frame["status"] != "iso") & (frame["note"] == ""),
         _BACI,
@@ -697,7 +452,7 @@ def _baci_table() -> pd.DataFrame:
         "grouped/historic/nes codes need a note",
         "explain what the code covers",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         frame.duplicated(["version", "baci_code"], keep=False),
         _BACI,
@@ -853,12 +608,12 @@ def russian_lemmas(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _ru_names() -> pd.DataFrame:
-    frame = _read_reference(
+    frame = reference.read_table(
         _RU_NAMES,
         ["iso3", "phrase", "kind", "source", "note"],
         required=["iso3", "phrase", "kind", "source"],
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["kind"].isin(_RU_KINDS),
         _RU_NAMES,
@@ -866,7 +621,7 @@ def _ru_names() -> pd.DataFrame:
         "unknown kind",
         f"kinds are {_RU_KINDS}",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["iso3"].str.fullmatch(ISO3_REGEX),
         _RU_NAMES,
@@ -874,7 +629,7 @@ def _ru_names() -> pd.DataFrame:
         "not an ISO3 code",
         "use ISO 3166 alpha-3",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         frame.duplicated(["iso3", "phrase"], keep=False),
         _RU_NAMES,
@@ -959,10 +714,10 @@ def _code_maps() -> tuple[dict[str, str], dict[str, str], dict[int, str]]:
 
 @functools.lru_cache(maxsize=1)
 def _aliases() -> dict[str, str]:
-    frame = _read_reference(
+    frame = reference.read_table(
         _ALIASES, ["alias", "iso3", "source", "note"], required=["alias", "iso3", "source"]
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["iso3"].str.fullmatch(ISO3_REGEX),
         _ALIASES,
@@ -970,7 +725,7 @@ def _aliases() -> dict[str, str]:
         "not an ISO3 code",
         "use ISO 3166 alpha-3",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         frame["alias"].str.casefold().duplicated(keep=False),
         _ALIASES,

@@ -41,13 +41,21 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from .checks import (
+    require_columns,
+    require_no_nan,
+    require_single_basis,
+    require_unique,
+    sector_pairs,
+    validate_literal,
+)
 from .errors import InvalidParameterError
 
 __all__ = [
@@ -70,12 +78,9 @@ logger = logging.getLogger(__name__)
 #: Bases a trade figure can be stated on; a series uses exactly one.
 TRADE_BASES = ("goods", "goods_and_services")
 
-#: Columns that qualify what a value means; a single series must hold one value of each.
-_BASIS_COLUMNS = ("dataset", "flow_basis", "unit", "currency", "price_basis", "trade_basis")
-
 
 # ---------------------------------------------------------------------------------------
-# shared validation helpers (also used by coopstats.localization and coopstats.priority)
+# growth's own validation helpers (shared frame checks: coopstats.checks)
 # ---------------------------------------------------------------------------------------
 
 
@@ -85,96 +90,6 @@ def _as_tuple(by: str | Sequence[str] | None) -> tuple[str, ...]:
     if isinstance(by, str):
         return (by,)
     return tuple(by)
-
-
-def _require_columns(frame: pd.DataFrame, columns: Iterable[str], *, name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidParameterError(name, type(frame).__name__, "a pandas DataFrame")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InvalidParameterError(
-            name,
-            f"columns {list(frame.columns)}",
-            f"a frame with columns {list(columns)}",
-            why=f"missing column(s) {missing}",
-        )
-
-
-def _require_no_nan(frame: pd.DataFrame, columns: Iterable[str], *, name: str) -> None:
-    for c in columns:
-        bad = frame[c].isna()
-        if bad.any():
-            rows = list(frame.index[bad][:10])
-            raise InvalidParameterError(
-                name,
-                f"{int(bad.sum())} missing value(s) in column {c!r} at index {rows}",
-                "complete values",
-                why="coopstats does not fill missing values; drop or fix these rows explicitly",
-            )
-
-
-def _require_nonnegative(frame: pd.DataFrame, column: str, *, name: str) -> None:
-    bad = frame[column] < 0
-    if bad.any():
-        rows = list(frame.index[bad][:10])
-        raise InvalidParameterError(
-            name,
-            f"negative {column!r} at index {rows}",
-            f"{column} >= 0",
-        )
-
-
-def _require_unique(frame: pd.DataFrame, key: Sequence[str], *, name: str) -> None:
-    dup = frame.duplicated(list(key), keep=False)
-    if dup.any():
-        shown = frame.loc[dup, list(key)].head(10).to_dict("records")
-        raise InvalidParameterError(
-            name,
-            f"{int(dup.sum())} rows with a duplicated key {list(key)}, e.g. {shown}",
-            f"one row per {list(key)}",
-            why="duplicates are never resolved by keeping one of them",
-        )
-
-
-def _require_single_basis(
-    frame: pd.DataFrame, *, name: str, columns: Sequence[str] = _BASIS_COLUMNS
-) -> None:
-    """Refuse frames that mix datasets, units, currencies or trade bases in one series."""
-    for c in columns:
-        if c in frame.columns:
-            values = frame[c].dropna().unique()
-            if len(values) > 1 or (len(values) == 1 and frame[c].isna().any()):
-                found = sorted(map(str, values)) + (["<missing>"] if frame[c].isna().any() else [])
-                raise InvalidParameterError(
-                    name,
-                    f"column {c!r} mixes {found}",
-                    f"a single value of {c!r}",
-                    why="values stated on different bases are never added or compared silently; "
-                    "filter the frame to one basis first",
-                )
-
-
-def _require_trade(trade: pd.DataFrame, *, name: str = "trade") -> pd.DataFrame:
-    """Validate a bilateral trade frame and return its five canonical columns.
-
-    Returns ``year, exporter_iso3, importer_iso3, hs6_code, value_usd`` (``year`` int64).
-    Refuses missing columns or values, negative values, mixed datasets or flow bases,
-    duplicated ``year, exporter, importer, product`` keys and an empty frame.
-    """
-    cols = ["year", "exporter_iso3", "importer_iso3", "hs6_code", "value_usd"]
-    _require_columns(trade, cols, name=name)
-    _require_no_nan(trade, cols, name=name)
-    _require_nonnegative(trade, "value_usd", name=name)
-    _require_single_basis(trade, name=name, columns=("dataset", "flow_basis"))
-    _require_unique(trade, cols[:4], name=name)
-    if trade.empty:
-        raise InvalidParameterError(name, "an empty frame", "a trade frame with rows")
-    return trade[cols].astype({"year": "int64"})
-
-
-def _validate_literal(name: str, value: object, allowed: Sequence[object]) -> None:
-    if value not in allowed:
-        raise InvalidParameterError(name, value, list(allowed))
 
 
 def _validate_year(name: str, value: object) -> int:
@@ -206,48 +121,14 @@ def _annual(
     frame: pd.DataFrame, *, value_col: str, by: tuple[str, ...], year_col: str, name: str
 ) -> pd.DataFrame:
     """Validate and sum ``value_col`` within ``by`` + ``year`` (sorted, deterministic)."""
-    _require_columns(frame, (*by, year_col, value_col), name=name)
-    _require_no_nan(frame, (*by, year_col, value_col), name=name)
-    _require_single_basis(frame, name=name)
+    require_columns(frame, (*by, year_col, value_col), name=name)
+    require_no_nan(frame, (*by, year_col, value_col), name=name)
+    require_single_basis(frame, name=name)
     if frame.empty:
         raise InvalidParameterError(name, "an empty frame", "a frame with at least one row")
     out = frame.groupby([*by, year_col], sort=True, observed=True)[value_col].sum().reset_index()
     out[year_col] = out[year_col].astype("int64")
     return out
-
-
-def _sector_pairs(sector_map: pd.DataFrame, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Validate a sector map and return its distinct ``hs6_code, sector`` pairs.
-
-    A map mixing HS revisions or taxonomies (e.g. the full :func:`coopstats.hs.sector_table`)
-    is refused, and so is a map whose revision differs from the trade frame's.
-    """
-    _require_columns(sector_map, ("hs6_code", "sector"), name="sector_map")
-    _require_no_nan(sector_map, ("hs6_code", "sector"), name="sector_map")
-    for c in ("hs_revision", "taxonomy"):
-        if c in sector_map.columns and sector_map[c].nunique(dropna=False) > 1:
-            raise InvalidParameterError(
-                "sector_map",
-                f"column {c!r} mixes {sorted(map(str, sector_map[c].unique()))}",
-                f"one {c}, e.g. coopstats.hs.sector_map(revision='HS17', taxonomy='coopstats')",
-            )
-    if (
-        frame is not None
-        and "hs_revision" in frame.columns
-        and "hs_revision" in sector_map.columns
-        and len(sector_map)
-    ):
-        have = sorted(map(str, frame["hs_revision"].dropna().unique()))
-        want = sorted(map(str, sector_map["hs_revision"].unique()))
-        if have and have != want:
-            raise InvalidParameterError(
-                "sector_map",
-                f"hs_revision {want}",
-                f"the trade frame's revision {have}",
-                why="codes of different HS revisions do not match one to one; "
-                "convert with coopstats.hs.concordance() first",
-            )
-    return sector_map[["hs6_code", "sector"]].drop_duplicates()
 
 
 # ---------------------------------------------------------------------------------------
@@ -914,8 +795,8 @@ def _attach_sector(
     unmapped: Literal["other", "raise"],
     partition: bool,
 ) -> pd.DataFrame:
-    _require_columns(frame, ("hs6_code",), name="frame")
-    smap = _sector_pairs(sector_map, frame)
+    require_columns(frame, ("hs6_code",), name="frame")
+    smap = sector_pairs(sector_map, frame)
     if partition:
         multi = smap[smap.duplicated("hs6_code", keep=False)]
         if not multi.empty:
@@ -1004,7 +885,7 @@ def contributions(
     >>> contributions(f, by="importer_iso3", start=2022, end=2023)["contribution_pp"].tolist()
     [20.0, 10.0]
     """
-    _validate_literal("unmapped", unmapped, ("other", "raise"))
+    validate_literal("unmapped", unmapped, ("other", "raise"))
     keys = _as_tuple(by)
     if not keys:
         raise InvalidParameterError("by", by, "one or more component columns")
@@ -1102,12 +983,12 @@ def to_real(
     [100.0, 100.0]
     """
     base_year = _validate_year("base_year", base_year)
-    _require_columns(frame, (year_col, value_col), name="frame")
-    _require_no_nan(frame, (year_col, value_col), name="frame")
-    _require_columns(deflator, (year_col, deflator_col), name="deflator")
-    _require_no_nan(deflator, (year_col, deflator_col), name="deflator")
-    _require_unique(deflator, (year_col,), name="deflator")
-    _require_single_basis(
+    require_columns(frame, (year_col, value_col), name="frame")
+    require_no_nan(frame, (year_col, value_col), name="frame")
+    require_columns(deflator, (year_col, deflator_col), name="deflator")
+    require_no_nan(deflator, (year_col, deflator_col), name="deflator")
+    require_unique(deflator, (year_col,), name="deflator")
+    require_single_basis(
         deflator, name="deflator", columns=("dataset", "indicator", "country_iso3", "unit")
     )
     if (deflator[deflator_col] <= 0).any():
@@ -1194,9 +1075,9 @@ def facts_growth(
     27.21
     """
     if basis is not None:
-        _validate_literal("basis", basis, TRADE_BASES)
-    _require_columns(series, ("period", "value", "unit"), name="series")
-    _require_no_nan(series, ("period", "value", "unit"), name="series")
+        validate_literal("basis", basis, TRADE_BASES)
+    require_columns(series, ("period", "value", "unit"), name="series")
+    require_no_nan(series, ("period", "value", "unit"), name="series")
     if series.empty:
         raise InvalidParameterError("series", "an empty frame", "a facts series with rows")
     s = series.copy()
@@ -1257,7 +1138,7 @@ def facts_growth(
     else:
         s[basis_col] = basis
         s["is_basis_assumed"] = True
-    _require_single_basis(s, name="series", columns=("unit", "currency", "price_basis", basis_col))
+    require_single_basis(s, name="series", columns=("unit", "currency", "price_basis", basis_col))
     per = s["period"].astype(str).str.strip()
     annual = per.str.fullmatch(r"\d{4}")
     if not annual.all():

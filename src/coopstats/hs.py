@@ -38,8 +38,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import reference
 from .errors import DataFileError, InvalidParameterError, MissingDataError
-from .geo import _fail_rows, _read_reference, data_path
+from .geo import data_path
 from .ledger import Cleaned, change_entries, empty_ledger, ledger_entries
 
 __all__ = [
@@ -193,8 +194,8 @@ def normalize_hs6(values: pd.Series) -> pd.Series:
 @functools.cache
 def _code_list(revision: str) -> frozenset[str]:
     name = CODE_LISTS[revision]
-    frame = _read_reference(name, ["hs6_code"], required=["hs6_code"])
-    _fail_rows(
+    frame = reference.read_table(name, ["hs6_code"], required=["hs6_code"])
+    reference.fail_rows(
         frame,
         ~frame["hs6_code"].str.fullmatch(_SIX.pattern),
         name,
@@ -202,7 +203,7 @@ def _code_list(revision: str) -> frozenset[str]:
         "not a 6-digit code",
         "codes are zero-padded 6-digit strings",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         frame["hs6_code"].duplicated(keep=False),
         name,
@@ -339,8 +340,8 @@ def clean_hs6(
 @functools.lru_cache(maxsize=1)
 def _rules() -> pd.DataFrame:
     cols = ["taxonomy", "sector", "hs_revision", "hs_code", "rationale", "source"]
-    frame = _read_reference(_SECTORS, cols, required=cols)
-    _fail_rows(
+    frame = reference.read_table(_SECTORS, cols, required=cols)
+    reference.fail_rows(
         frame,
         ~frame["taxonomy"].isin(TAXONOMIES),
         _SECTORS,
@@ -348,7 +349,7 @@ def _rules() -> pd.DataFrame:
         "unknown taxonomy",
         f"taxonomies are {TAXONOMIES}",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["hs_revision"].isin(HS_REVISIONS),
         _SECTORS,
@@ -356,7 +357,7 @@ def _rules() -> pd.DataFrame:
         "unknown revision",
         f"revisions are {HS_REVISIONS}",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["hs_code"].str.fullmatch(r"\d{2}|\d{4}|\d{6}"),
         _SECTORS,
@@ -365,7 +366,7 @@ def _rules() -> pd.DataFrame:
         "write chapters, headings or subheadings zero-padded",
     )
     no_list = ~frame["hs_revision"].isin(list(CODE_LISTS))
-    _fail_rows(
+    reference.fail_rows(
         frame,
         no_list & (frame["hs_code"].str.len() != 6),
         _SECTORS,
@@ -373,7 +374,7 @@ def _rules() -> pd.DataFrame:
         "prefix rule for a revision without a shipped code list",
         "list 6-digit codes for this revision",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         frame.duplicated(["taxonomy", "sector", "hs_revision", "hs_code"], keep=False),
         _SECTORS,
@@ -523,9 +524,9 @@ def sector_map(*, revision: str = "HS17", taxonomy: str = "coopstats") -> pd.Dat
 @functools.lru_cache(maxsize=1)
 def _concordance() -> pd.DataFrame:
     cols = ["from_revision", "from_code", "to_revision", "to_code", "relation", "source", "note"]
-    frame = _read_reference(_CONCORDANCE, cols, required=cols[:6])
+    frame = reference.read_table(_CONCORDANCE, cols, required=cols[:6])
     for c in ("from_revision", "to_revision"):
-        _fail_rows(
+        reference.fail_rows(
             frame,
             ~frame[c].isin(HS_REVISIONS),
             _CONCORDANCE,
@@ -534,7 +535,7 @@ def _concordance() -> pd.DataFrame:
             f"use {HS_REVISIONS}",
         )
     for c in ("from_code", "to_code"):
-        _fail_rows(
+        reference.fail_rows(
             frame,
             ~frame[c].str.fullmatch(_SIX.pattern),
             _CONCORDANCE,
@@ -542,7 +543,7 @@ def _concordance() -> pd.DataFrame:
             "not a 6-digit code",
             "write zero-padded 6-digit codes",
         )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         ~frame["relation"].isin(_RELATIONS),
         _CONCORDANCE,
@@ -550,7 +551,7 @@ def _concordance() -> pd.DataFrame:
         "unknown relation",
         f"relations are {_RELATIONS}",
     )
-    _fail_rows(
+    reference.fail_rows(
         frame,
         frame.duplicated(cols[:4], keep=False),
         _CONCORDANCE,
@@ -560,7 +561,7 @@ def _concordance() -> pd.DataFrame:
     )
     hs17 = _code_list("HS17")
     from17 = frame["from_revision"] == "HS17"
-    _fail_rows(
+    reference.fail_rows(
         frame,
         from17 & ~frame["from_code"].isin(hs17),
         _CONCORDANCE,

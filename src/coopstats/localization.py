@@ -50,17 +50,17 @@ import numpy as np
 import pandas as pd
 
 from . import geo
+from .checks import (
+    require_columns,
+    require_no_nan,
+    require_nonnegative,
+    require_trade,
+    require_unique,
+    sector_pairs,
+    validate_literal,
+)
 from .columns import BLOCS
 from .errors import InvalidParameterError
-from .growth import (
-    _require_columns,
-    _require_no_nan,
-    _require_nonnegative,
-    _require_trade,
-    _require_unique,
-    _sector_pairs,
-    _validate_literal,
-)
 
 __all__ = [
     "hhi",
@@ -162,13 +162,13 @@ def _membership(
 ) -> pd.DataFrame:
     """``year, country_iso3`` of the members of ``bloc`` in each of ``years``."""
     _validate_bloc(bloc)
-    _validate_literal("as_of", as_of, AS_OF)
+    validate_literal("as_of", as_of, AS_OF)
     years = sorted({int(y) for y in years})
     if members is None:
         rows = [(y, c) for y in years for c in geo.members_in_year(bloc, y, as_of=as_of)]
         return pd.DataFrame(rows, columns=["year", "country_iso3"]).astype({"year": "int64"})
     if isinstance(members, pd.DataFrame):
-        _require_columns(members, ("year", "country_iso3"), name="members")
+        require_columns(members, ("year", "country_iso3"), name="members")
         m = members[["year", "country_iso3"]].drop_duplicates()
         return m[m["year"].isin(years)].astype({"year": "int64"}).reset_index(drop=True)
     if isinstance(members, Mapping):
@@ -210,7 +210,7 @@ def _with_sectors(
         raise InvalidParameterError("include_total", include_total, [True, False])
     if sector_map is None:
         return frame.assign(sector="total")
-    smap = _sector_pairs(sector_map, source)
+    smap = sector_pairs(sector_map, source)
     parts = [frame.merge(smap, on="hs6_code", how="inner")]
     if include_total:
         parts.append(frame.assign(sector="total"))
@@ -359,7 +359,7 @@ def intra_bloc_shares(
     30.0
     """
     _validate_bloc(bloc)
-    tr = _require_trade(trade)
+    tr = require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     tr = tr[tr["importer_member"]]
@@ -383,9 +383,9 @@ def intra_bloc_shares(
 
 def _supplier_frame(trade, *, bloc, scope, level, sector_map, include_total, members, as_of):
     _validate_bloc(bloc)
-    _validate_literal("scope", scope, ("extra", "all"))
-    _validate_literal("level", level, ("bloc", "member"))
-    tr = _require_trade(trade)
+    validate_literal("scope", scope, ("extra", "all"))
+    validate_literal("level", level, ("bloc", "member"))
+    tr = require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     tr = tr[tr["importer_member"]]
@@ -593,10 +593,10 @@ def top_suppliers(
 def _world_hhi(world_exports: pd.DataFrame) -> pd.DataFrame:
     who = "exporter_iso3" if "exporter_iso3" in world_exports.columns else "country_iso3"
     cols = ("year", who, "hs6_code", "value_usd")
-    _require_columns(world_exports, cols, name="world_exports")
-    _require_no_nan(world_exports, cols, name="world_exports")
-    _require_nonnegative(world_exports, "value_usd", name="world_exports")
-    _require_unique(world_exports, ("year", who, "hs6_code"), name="world_exports")
+    require_columns(world_exports, cols, name="world_exports")
+    require_no_nan(world_exports, cols, name="world_exports")
+    require_nonnegative(world_exports, "value_usd", name="world_exports")
+    require_unique(world_exports, ("year", who, "hs6_code"), name="world_exports")
     w = world_exports[list(cols)].rename(columns={who: "exporter_iso3"})
     w = w[w["value_usd"] > 0]
     tot = w.groupby(["year", "hs6_code"])["value_usd"].transform("sum")
@@ -612,7 +612,7 @@ def _world_hhi(world_exports: pd.DataFrame) -> pd.DataFrame:
 
 
 def _dependency_metrics(trade, world_exports, *, bloc, members, as_of, zero_export_ratio):
-    tr = _require_trade(trade)
+    tr = require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     imp = tr[tr["importer_member"] & ~tr["exporter_member"]]
@@ -1264,8 +1264,8 @@ def substitution_capacity(
     0.4
     """
     _validate_bloc(bloc)
-    _validate_literal("capacity", capacity, ("extra_bloc_exports", "exports_excl_importer"))
-    tr = _require_trade(trade)
+    validate_literal("capacity", capacity, ("extra_bloc_exports", "exports_excl_importer"))
+    tr = require_trade(trade)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     imp = (

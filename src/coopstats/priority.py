@@ -52,17 +52,17 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .errors import CoopstatsWarning, InvalidParameterError
-from .growth import (
-    _require_columns,
-    _require_no_nan,
-    _require_nonnegative,
-    _require_single_basis,
-    _require_trade,
-    _require_unique,
-    _sector_pairs,
-    _validate_literal,
+from .checks import (
+    require_columns,
+    require_no_nan,
+    require_nonnegative,
+    require_single_basis,
+    require_trade,
+    require_unique,
+    sector_pairs,
+    validate_literal,
 )
+from .errors import CoopstatsWarning, InvalidParameterError
 
 __all__ = [
     "rca",
@@ -176,12 +176,12 @@ def _exports_long(exports: pd.DataFrame, *, name: str = "exports") -> pd.DataFra
         raise InvalidParameterError(name, type(exports).__name__, "a pandas DataFrame")
     who = "exporter_iso3" if "exporter_iso3" in exports.columns else "country_iso3"
     cols = ["year", who, "hs6_code", "value_usd"]
-    _require_columns(exports, cols, name=name)
-    _require_no_nan(exports, cols, name=name)
-    _require_nonnegative(exports, "value_usd", name=name)
-    _require_single_basis(exports, name=name, columns=("dataset", "flow_basis"))
+    require_columns(exports, cols, name=name)
+    require_no_nan(exports, cols, name=name)
+    require_nonnegative(exports, "value_usd", name=name)
+    require_single_basis(exports, name=name, columns=("dataset", "flow_basis"))
     key = [*cols[:3], "importer_iso3"] if "importer_iso3" in exports.columns else cols[:3]
-    _require_unique(exports, key, name=name)
+    require_unique(exports, key, name=name)
     if exports.empty:
         raise InvalidParameterError(name, "an empty frame", "an exports frame with rows")
     x = exports[cols].rename(columns={who: "country_iso3"})
@@ -366,7 +366,7 @@ class ComplexityResult:
             Eigen-gap, agreement of the two conventions and the verdict for the latest year,
             and how many countries and products were excluded and why.
         """
-        _validate_literal("language", language, ("en", "ru"))
+        validate_literal("language", language, ("en", "ru"))
         d = self.diagnostics.sort_values("year").iloc[-1]
         ex = self.excluded[self.excluded["year"] == d["year"]] if len(self.excluded) else None
         counts = (
@@ -505,11 +505,11 @@ def _population(population: pd.DataFrame | None) -> pd.DataFrame:
             "a frame country_iso3, year, value (e.g. WDI SP.POP.TOTL)",
             why="min_population is set",
         )
-    _require_columns(population, ("country_iso3", "year", "value"), name="population")
-    _require_no_nan(population, ("country_iso3", "year", "value"), name="population")
+    require_columns(population, ("country_iso3", "year", "value"), name="population")
+    require_no_nan(population, ("country_iso3", "year", "value"), name="population")
     if "indicator" in population.columns:
-        _require_single_basis(population, name="population", columns=("indicator",))
-    _require_unique(population, ("country_iso3", "year"), name="population")
+        require_single_basis(population, name="population", columns=("indicator",))
+    require_unique(population, ("country_iso3", "year"), name="population")
     return population[["country_iso3", "year", "value"]].astype({"year": "int64"})
 
 
@@ -662,7 +662,7 @@ def complexity(
     >>> r.country["eci"].round(4).tolist()
     [0.5774, 0.5774, -1.1547]
     """
-    _validate_literal("method", method, ("eigenvector", "reflections"))
+    validate_literal("method", method, ("eigenvector", "reflections"))
     threshold = _validate_threshold(threshold)
     if (
         isinstance(iterations, bool)
@@ -832,7 +832,7 @@ def trade_complementarity(
     """
     ex = _countries("exporters", exporters)
     im = _countries("importers", importers)
-    t = _require_trade(trade)
+    t = require_trade(trade)
     rows = []
     for year, ty in t.groupby("year", sort=True):
         xs = _shares_wide(ty, "exporter_iso3", ex)
@@ -969,7 +969,7 @@ def grubel_lloyd(
     >>> grubel_lloyd(t, country="BLR", partner="RUS")["gl_index"].tolist()
     [0.5]
     """
-    _validate_literal("level", level, ("hs6", "sector", "total"))
+    validate_literal("level", level, ("hs6", "sector", "total"))
     if not isinstance(country, str):
         raise InvalidParameterError("country", country, "an ISO3 code")
     if partner is not None and not isinstance(partner, str):
@@ -978,7 +978,7 @@ def grubel_lloyd(
         raise InvalidParameterError(
             "sector_map", None, "a frame hs6_code, sector", why="level='sector'"
         )
-    t = _require_trade(trade)
+    t = require_trade(trade)
     xs = t[t["exporter_iso3"] == country]
     ms = t[t["importer_iso3"] == country]
     if partner is not None:
@@ -988,8 +988,8 @@ def grubel_lloyd(
     m = ms.groupby(["year", "hs6_code"])["value_usd"].sum().rename("imports_usd")
     pm = pd.concat([x, m], axis=1).fillna(0.0).reset_index()  # absent flow = no trade
     if level == "sector":
-        _require_columns(sector_map, ("hs6_code", "sector"), name="sector_map")
-        pm = pm.merge(_sector_pairs(sector_map, trade), on="hs6_code", how="inner")
+        require_columns(sector_map, ("hs6_code", "sector"), name="sector_map")
+        pm = pm.merge(sector_pairs(sector_map, trade), on="hs6_code", how="inner")
     pm["_absdiff"] = (pm["exports_usd"] - pm["imports_usd"]).abs()
     keys = {"hs6": ["year", "hs6_code"], "sector": ["year", "sector"], "total": ["year"]}[level]
     out = (
@@ -1043,7 +1043,7 @@ def indicator_table(
     pandas.DataFrame
         ``indicator, kind, higher_is, description``, sorted by kind and indicator.
     """
-    _validate_literal("language", language, ("en", "ru"))
+    validate_literal("language", language, ("en", "ru"))
     table = _declarations(declarations)
     rows = [
         (name, d["kind"], d["higher_is"], d.get(language, d.get("en", "")))
@@ -1058,8 +1058,8 @@ def _declarations(declarations) -> dict:
     for name, d in dict(declarations or {}).items():
         if not isinstance(d, Mapping):
             raise InvalidParameterError("declarations", {name: d}, "a mapping per indicator")
-        _validate_literal(f"declarations[{name!r}]['kind']", d.get("kind"), ("need", "capacity"))
-        _validate_literal(
+        validate_literal(f"declarations[{name!r}]['kind']", d.get("kind"), ("need", "capacity"))
+        validate_literal(
             f"declarations[{name!r}]['higher_is']", d.get("higher_is"), ("more", "less")
         )
         table[name] = dict(d)
@@ -1095,7 +1095,7 @@ def _resolve_basis(w, direction, basis, declarations):
             kinds[ind] = "unclassified"
     found = sorted(set(kinds.values()))
     if basis is not None:
-        _validate_literal("basis", basis, ("need", "capacity"))
+        validate_literal("basis", basis, ("need", "capacity"))
         off = {i: k for i, k in kinds.items() if k != basis}
         if off:
             raise InvalidParameterError(
@@ -1127,10 +1127,10 @@ def _standardised(
     basis: str | None = None,
     declarations: Mapping[str, Mapping[str, str]] | None = None,
 ):
-    _validate_literal("method", method, ("zscore", "minmax", "rank"))
-    _require_columns(indicators, (key, "indicator", "value"), name="indicators")
-    _require_no_nan(indicators, (key, "indicator", "value"), name="indicators")
-    _require_unique(indicators, (key, "indicator"), name="indicators")
+    validate_literal("method", method, ("zscore", "minmax", "rank"))
+    require_columns(indicators, (key, "indicator", "value"), name="indicators")
+    require_no_nan(indicators, (key, "indicator", "value"), name="indicators")
+    require_unique(indicators, (key, "indicator"), name="indicators")
     w = _validate_weights(weights, sorted(indicators["indicator"].unique()))
     direction, basis = _resolve_basis(w, direction, basis, declarations)
     wide = indicators[indicators["indicator"].isin(w.index)].pivot(

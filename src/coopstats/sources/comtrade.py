@@ -65,7 +65,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .. import geo
+from .. import geo, reference
 from ..errors import CoopstatsWarning, DataFileError, InvalidParameterError, UnmappedCodeError
 from ..ledger import Cleaned, chain, reject_rows, validate_rows
 from ..schemas import TRADE, schema_for, trade_schema
@@ -130,8 +130,8 @@ _STEP = "comtrade"
 
 @lru_cache(maxsize=1)
 def _excluded() -> pd.DataFrame:
-    table = read_csv_strict(
-        geo.data_path("comtrade_excluded_codes.csv"), required=["code", "name", "reason", "source"]
+    table = reference.read_table(
+        "comtrade_excluded_codes.csv", ["code", "name", "reason", "source"], blank=None
     )
     return table.assign(code=table["code"].astype(int)).set_index("code")
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import geo
+from .. import geo, reference
 from ..errors import DataFileError, InvalidParameterError, UnmappedCodeError
 from ..ledger import Cleaned, chain, empty_ledger, reject_rows, validate_rows
 from ..schemas import INDICATORS, indicators_schema
@@ -62,8 +62,8 @@ _STEP = "wdi"
 
 @lru_cache(maxsize=1)
 def _excluded() -> pd.DataFrame:
-    return read_csv_strict(
-        geo.data_path(EXCLUDED_CODES_FILE), required=["code", "name", "kind", "reason", "source"]
+    return reference.read_table(
+        EXCLUDED_CODES_FILE, ["code", "name", "kind", "reason", "source"], blank=None
     )
 
 
@@ -74,8 +74,8 @@ def excluded_codes() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _units() -> pd.DataFrame:
-    return read_csv_strict(
-        geo.data_path(INDICATORS_FILE), required=["indicator", "unit", "name", "source"]
+    return reference.read_table(
+        INDICATORS_FILE, ["indicator", "unit", "name", "source"], blank=None
     )
 
 
