@@ -52,7 +52,9 @@ def test_figure_value_has_scale_folded_in_and_unit(text, expected):
 
 def test_count_figure_names_the_noun_that_follows():
     rec = extract_text("Разработано 35 типономиналов изделий.", doc="t")
-    assert rec["figures"] == [{"value": 35, "unit": "count", "what": "типономинал", "period": None}]
+    assert rec["figures"] == [
+        {"value": 35, "unit": "count", "qualifier": None, "what": "типономинал", "period": None}
+    ]
 
 
 def test_word_numerals_are_figures_but_one_is_not():
@@ -69,8 +71,10 @@ def test_money_figure_gets_what_and_period_from_its_sentence():
         doc="t",
     )
     assert rec["figures"] == [
-        {"value": 192_000_000, "unit": "USD", "what": "экспорт", "period": "2024"},
-        {"value": 127.5, "unit": "percent", "what": "прирост экспорт", "period": "2024"},
+        {"value": 192_000_000, "unit": "USD", "qualifier": None, "what": "экспорт",
+         "period": "2024"},
+        {"value": 127.5, "unit": "percent", "qualifier": None, "what": "прирост экспорт",
+         "period": "2024"},
     ]
 
 
@@ -292,13 +296,20 @@ def test_record_has_exactly_the_issue_shape():
     assert list(rec) == [
         "doc",
         "event_date",
+        "event_date_start",
+        "event_date_end",
         "countries",
         "blocs",
         "sectors",
         "organizations",
+        "organization_details",
         "figures",
+        "body_found",
+        "warnings",
     ]
     assert rec["doc"] == "x"
+    assert rec["event_date_start"] == rec["event_date_end"] == rec["event_date"] == "2025-11-11"
+    assert rec["body_found"] is True and rec["warnings"] == []
 
 
 @pytest.mark.parametrize(
@@ -573,7 +584,13 @@ def test_cli_on_the_seed_press_releases(shared_dir, tmp_path):
     assert len(recs) == 5
     by_doc = {r["doc"]: r for r in recs}
     assert by_doc["003_6ea5807902e91aca"]["event_date"] == "2025-03-06"
-    assert {"value": 192000000, "unit": "USD", "what": "экспорт", "period": "2024"} in by_doc[
+    assert {
+        "value": 192000000,
+        "unit": "USD",
+        "qualifier": None,
+        "what": "экспорт",
+        "period": "2024",
+    } in by_doc[
         "003_6ea5807902e91aca"
     ]["figures"]
 

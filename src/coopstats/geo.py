@@ -53,6 +53,9 @@ __all__ = [
     "is_intra_bloc",
     "membership_panel",
     "clean_countries",
+    "membership_window",
+    "window_changes",
+    "membership_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,14 @@ log = logging.getLogger(__name__)
 #: Roles a country can hold in a bloc (``bloc_membership.csv``).
 ROLES = ("member", "associate", "observer", "suspended")
 #: Reference days for :func:`members_in_year`: 31 Dec, 1 Jan, 1 Jul (day 182 of 365).
-AS_OF = {"year_end": (12, 31), "year_start": (1, 1), "mid_year": (7, 1)}
+AS_OF = {
+    "year_end": (12, 31),
+    "year_start": (1, 1),
+    "mid_year": (7, 1),
+    # not one day: member on at least one day / on every day of the calendar year
+    "any_day": None,
+    "full_year": None,
+}
 #: Sources :func:`to_iso3` understands for numeric codes.
 SOURCES = (None, "m49", "baci")
 #: BACI dictionary versions with a curated crosswalk.
@@ -275,6 +285,20 @@ def _reference_day(year: int, as_of: str) -> pd.Timestamp:
     return pd.Timestamp(int(year), month, day)
 
 
+def _days_in_role(bloc: str, year: int, role: str) -> dict[str, int]:
+    """Days of ``year`` each country holds ``role`` in ``bloc`` (spells are [start, end))."""
+    lo, hi = pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year) + 1, 1, 1)
+    m = _membership()
+    m = m[(m["bloc"] == bloc) & (m["role"] == role)]
+    start = m["start_date"].clip(lower=lo)
+    end = m["end_date"].fillna(hi).clip(upper=hi)
+    days = (end - start).dt.days.clip(lower=0)
+    out: dict[str, int] = {}
+    for iso3, d in zip(m["country_iso3"], days, strict=True):
+        out[iso3] = out.get(iso3, 0) + int(d)
+    return {k: v for k, v in out.items() if v > 0}
+
+
 def members_in_year(
     bloc: str,
     year: int,
@@ -286,7 +310,11 @@ def members_in_year(
 
     ``as_of="year_end"`` uses 31 December (a country that joined during the year counts for
     the whole year: Kyrgyzstan is in the EAEU for 2015), ``"year_start"`` 1 January
-    (Armenia, joined 2 Jan 2015, is not an EAEU member for 2015) and ``"mid_year"`` 1 July.
+    (Armenia, joined 2 Jan 2015, is not an EAEU member for 2015) and ``"mid_year"`` 1 July
+    (Kyrgyzstan, joined 12 Aug 2015, is not a member for 2015). ``"any_day"`` counts a
+    country holding the role on at least one day of the year, ``"full_year"`` only one
+    holding it on every day (Ukraine left CIS bodies on 19 May 2018: a CIS member for 2018
+    under ``any_day``, not under ``full_year`` or ``year_end``).
 
     Returns
     -------
@@ -295,7 +323,173 @@ def members_in_year(
     """
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise InvalidParameterError("year", year, "an integer calendar year")
+    if as_of not in AS_OF:
+        raise InvalidParameterError("as_of", as_of, list(AS_OF))
+    if AS_OF[as_of] is None:
+        _check_bloc(bloc)
+        _check_role(role)
+        days = _days_in_role(bloc, int(year), role)
+        need = 1 if as_of == "any_day" else _year_days(int(year))
+        return sorted(c for c, d in days.items() if d >= need)
     return members(bloc, _reference_day(int(year), as_of), role=role)
+
+
+def _year_days(year: int) -> int:
+    return (pd.Timestamp(year + 1, 1, 1) - pd.Timestamp(year, 1, 1)).days
+
+
+def membership_window(
+    bloc: str,
+    start_year: int,
+    end_year: int,
+    *,
+    as_of: str = "year_end",
+    role: str = "member",
+) -> pd.DataFrame:
+    """Who holds ``role`` in ``bloc`` in each year of a window, and for how much of it.
+
+    Parameters
+    ----------
+    bloc
+        One of :data:`coopstats.columns.BLOCS`.
+    start_year, end_year
+        First and last calendar year (inclusive).
+    as_of
+        Rule deciding who counts for a year (:data:`AS_OF`).
+    role
+        Role to list.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, country_iso3, days_member, days_in_year, is_partial_year, is_counted``: one
+        row per country holding the role on at least one day of the year; ``is_counted`` says
+        whether ``as_of`` counts it for that year.
+
+    Examples
+    --------
+    >>> w = membership_window("EAEU", 2015, 2015, as_of="mid_year")
+    >>> w.loc[w["country_iso3"] == "KGZ", ["days_member", "is_counted"]].values.tolist()
+    [[142, False]]
+    """
+    _check_bloc(bloc)
+    _check_role(role)
+    for name, y in (("start_year", start_year), ("end_year", end_year)):
+        if isinstance(y, bool) or not isinstance(y, (int, np.integer)):
+            raise InvalidParameterError(name, y, "an integer calendar year")
+    if start_year > end_year:
+        raise InvalidParameterError("end_year", end_year, f"a year >= start_year={start_year}")
+    rows = []
+    for y in range(int(start_year), int(end_year) + 1):
+        counted = set(members_in_year(bloc, y, as_of=as_of, role=role))
+        n = _year_days(y)
+        for iso3, d in sorted(_days_in_role(bloc, y, role).items()):
+            rows.append((y, iso3, d, n, d < n, iso3 in counted))
+    cols = ["year", "country_iso3", "days_member", "days_in_year", "is_partial_year", "is_counted"]
+    return pd.DataFrame(rows, columns=cols).astype({"year": "int64"})
+
+
+def window_changes(bloc: str, start_year: int, end_year: int) -> pd.DataFrame:
+    """Dated membership changes of ``bloc`` from 1 Jan ``start_year`` to 31 Dec ``end_year``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bloc, country_iso3, role, date, change`` (``start`` | ``end``), ``source``,
+        ``note``, sorted by date.
+
+    Examples
+    --------
+    >>> window_changes("CIS", 2005, 2020)[["country_iso3", "change"]].values.tolist()
+    [['TKM', 'end'], ['TKM', 'start'], ['GEO', 'end'], ['UKR', 'end']]
+    """
+    _check_bloc(bloc)
+    lo, hi = pd.Timestamp(int(start_year), 1, 1), pd.Timestamp(int(end_year) + 1, 1, 1)
+    m = _membership()
+    m = m[m["bloc"] == bloc]
+    starts = m.assign(date=m["start_date"], change="start")
+    ends = m[m["end_date"].notna()].assign(date=lambda d: d["end_date"], change="end")
+    out = pd.concat([starts, ends])
+    out = out[(out["date"] >= lo) & (out["date"] < hi)]
+    cols = ["bloc", "country_iso3", "role", "date", "change", "source", "note"]
+    return (
+        out[cols]
+        .sort_values(["date", "country_iso3", "change"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def membership_note(
+    bloc: str,
+    start_year: int,
+    end_year: int,
+    *,
+    as_of: str = "year_end",
+    language: str = "en",
+) -> str:
+    """Members of ``bloc`` over a window and every change in it, in words.
+
+    Parameters
+    ----------
+    bloc, start_year, end_year, as_of
+        As in :func:`membership_window`.
+    language
+        ``"en"`` or ``"ru"``.
+
+    Returns
+    -------
+    str
+        The rule, the members counted in the first and last year, each change with its date
+        and how the rule treats the year of the change.
+    """
+    if language not in ("en", "ru"):
+        raise InvalidParameterError("language", language, ["en", "ru"])
+    w = membership_window(bloc, start_year, end_year, as_of=as_of)
+    first = sorted(w.loc[(w["year"] == start_year) & w["is_counted"], "country_iso3"])
+    last = sorted(w.loc[(w["year"] == end_year) & w["is_counted"], "country_iso3"])
+    ch = window_changes(bloc, start_year, end_year)
+    items = []
+    for r in ch.itertuples():
+        y = r.date.year
+        counted = bool(
+            w.loc[(w["year"] == y) & (w["country_iso3"] == r.country_iso3), "is_counted"].any()
+        )
+        if language == "en":
+            verb = {"start": "became", "end": "ceased to be"}[r.change]
+            rule = f"counted as a member for {y}" if counted else f"not counted as a member for {y}"
+            if r.role != "member":
+                rule = "not a member role"
+            items.append(f"{r.country_iso3} {verb} {r.role} on {r.date:%Y-%m-%d} ({rule})")
+        else:
+            verb = {"start": "получила статус", "end": "утратила статус"}[r.change]
+            rule = f"считается членом в {y} г." if counted else f"не считается членом в {y} г."
+            if r.role != "member":
+                rule = "не статус члена"
+            items.append(f"{r.country_iso3} {verb} {r.role} {r.date:%Y-%m-%d} ({rule})")
+    span = f"{start_year}-{end_year}" if start_year != end_year else f"{start_year}"
+    if language == "en":
+        text = (
+            f"{bloc} membership, {span}, counted by the rule '{as_of}': "
+            f"{', '.join(first) or 'none'} in {start_year}"
+        )
+        if last != first:
+            text += f"; {', '.join(last) or 'none'} in {end_year}"
+        text += ". " + (
+            "Changes in the window: " + "; ".join(items) + "."
+            if items
+            else "No changes in the window."
+        )
+    else:
+        text = (
+            f"Состав {bloc}, {span}, по правилу '{as_of}': "
+            f"{', '.join(first) or 'нет'} в {start_year} г."
+        )
+        if last != first:
+            text += f"; {', '.join(last) or 'нет'} в {end_year} г."
+        text += " " + (
+            "Изменения в окне: " + "; ".join(items) + "." if items else "Изменений в окне нет."
+        )
+    return text
 
 
 def membership_panel(
@@ -578,9 +772,9 @@ def _as_code(value: object) -> int | None:
 # --------------------------------------------------------------------------- Russian names
 @functools.lru_cache(maxsize=1)
 def _morph():
-    import pymorphy3
+    from .morphology import russian_analyzer
 
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    return russian_analyzer()
 
 
 @functools.lru_cache(maxsize=65536)

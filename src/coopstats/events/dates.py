@@ -1,19 +1,22 @@
 """Event dates: which day the described meeting or event took place.
 
-Candidates are day-level dates: natasha's ``DatesExtractor`` matches ("11 ноября 2025 года",
-"6 марта", "03.10.2025") plus rules for what it misses (abbreviated months "3 окт", ISO
-dates). Candidates are then scored:
+Candidates are day-level dates found by regular expressions ("11 ноября 2025 года", "6 марта",
+"11-го ноября", abbreviated months "3 окт", "03.10.2025", ISO dates). Candidates are then
+scored:
 
 - a date inside a span of days ("с 8 по 11 июля", "8–11 июля") does not pin an event to a
-  day and is dropped, as are dates introduced by "с", "до", "по", "от" (validity periods,
-  deadlines and document dates);
+  day: the span is a candidate of its own (``start``/``end`` of :class:`EventDates`, with a
+  null one-day date) and wins when its sentence scores higher than every one-day date;
+  dates introduced by "с", "до", "по", "от" (validity periods, deadlines and document
+  dates) are dropped;
 - +2 when its sentence names a meeting (состояться, пройти, провести, встретиться,
   заседание, встреча, переговоры, форум ...), +1 when it names an action of one (обсудить,
   подписать, принять, рассмотреть, одобрить ...), +1 when it is in the first three sentences;
-- "сегодня", "вчера", "позавчера" in a sentence about a meeting count from the publication
-  date, when it is known and no dated candidate was found;
-- a news-agency dateline ("ТАШКЕНТ, 3 окт — Sputnik", "ЕРЕВАН, 15 мая.") is used only when
-  nothing else is found.
+- "сегодня", "вчера", "позавчера" in a sentence about a meeting count from the agency
+  dateline, else from the publication date, when no dated candidate was found;
+- a news-agency dateline ("ТАШКЕНТ, 3 окт — Sputnik", "МИНСК, 13 мая (БелТА) –") is used
+  when the body pins no other day; publication stamps ("14.05.2025 12:30", "Опубликовано:
+  14 мая") never reach this module: the reader drops them as page clutter.
 
 The best score wins, ties go to the earliest. A date without a year takes the publication
 year, moved to the previous year when the sentence is in the past tense and the day would
@@ -32,9 +35,17 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .nlp import Analysis, models
+from .nlp import Analysis
 
-__all__ = ["DateMention", "date_mentions", "event_date", "MONTH_RE", "infer_year"]
+__all__ = [
+    "DateMention",
+    "EventDates",
+    "date_mentions",
+    "event_date",
+    "event_dates",
+    "MONTH_RE",
+    "infer_year",
+]
 
 _MONTHS = [
     (r"январ[ьяюе]|янв", 1),
@@ -57,20 +68,26 @@ _DAY_MONTH = re.compile(
     + r")(?:\s+(\d{4})(?:\s*(?:года|год|г\.))?)?",
     re.IGNORECASE,
 )
-_HAS_DATE = re.compile(r"\d\s*" + MONTH_RE + r"|\d{1,2}\.\d{1,2}\.\d{2,4}", re.IGNORECASE)
+
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]\d)")
 _ISO = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+_MONTH_GROUP = "(?:" + "|".join(p for p, _ in _MONTHS) + r")"
 _RANGE = re.compile(
-    r"(?:\bс\s+)?(?<![\d.])(\d{1,2})(?:\s+"
-    + MONTH_RE
-    + r")?(?:\s+\d{4}\s*(?:года|г\.)?)?\s*(?:[-–—]|\s+по\s+|\s+до\s+)\s*"
-    r"(\d{1,2})\s+" + MONTH_RE + r"(?:\s+\d{4}(?:\s*(?:года|год|г\.))?)?",
+    r"(?:\bс\s+)?(?<![\d.])(?P<d1>\d{1,2})(?:\s+(?P<m1>"
+    + _MONTH_GROUP
+    + r")\.?(?![а-яё]))?(?:\s+(?P<y1>\d{4})\s*(?:года|г\.)?)?\s*(?:[-–—]|\s+по\s+|\s+до\s+)\s*"
+    r"(?P<d2>\d{1,2})\s+(?P<m2>"
+    + _MONTH_GROUP
+    + r")\.?(?![а-яё])(?:\s+(?P<y2>\d{4})(?:\s*(?:года|год|г\.))?)?",
     re.IGNORECASE,
 )
+#: Agency dateline: "МИНСК, 13 мая (БелТА) –", "ТАШКЕНТ, 3 окт — Sputnik.",
+#: "Астана. 13 мая. КАЗИНФОРМ", "МОСКВА, 13 мая 2025 /ТАСС/", "ЕРЕВАН, 15 мая."
 _DATELINE = re.compile(
-    r"^[А-ЯЁA-Z][А-ЯЁA-Z\- ]{2,}(?:\s*\([^)]*\))?,\s+(\d{1,2})\s+("
+    r"^(?:[А-ЯЁA-Z][А-ЯЁA-Z\- ]{2,}|[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?)(?:\s*\([^)]*\))?[,.]\s+"
+    r"(\d{1,2})\s+("
     + MONTH_RE
-    + r")\s*(?:[—–-]|\.(?=\s))",
+    + r")(?:\s+(\d{4})(?:\s*(?:года|г\.))?)?\s*(?:[—–-]|\.(?=\s)|,?\s*[(/])",
     re.MULTILINE,
 )
 _YEAR_DONE = re.compile(
@@ -133,7 +150,8 @@ class DateMention:
     """A day-level date in a text (``year`` is None when the text omits it).
 
     ``kind`` is ``date``, ``dateline`` or ``range`` (a span of days such as "с 8 по 11 июля";
-    its ``month`` and ``day`` are 0 because it is not one day).
+    its ``month`` and ``day`` are 0 because it is not one day, and ``span`` holds
+    ``(year or None, month, day)`` of its first and last day when they are known).
     """
 
     start: int
@@ -142,6 +160,7 @@ class DateMention:
     month: int
     day: int
     kind: str
+    span: tuple | None = None
 
 
 def date_mentions(text: str) -> list[DateMention]:
@@ -153,7 +172,8 @@ def date_mentions(text: str) -> list[DateMention]:
 def _date_mentions(text: str) -> tuple[DateMention, ...]:
     # cached: the figures and the event date of one text both need the mentions
     found: dict[tuple[int, int], DateMention] = {}
-    ranges = [(m.start(), m.end()) for m in _RANGE.finditer(text)]
+    range_matches = list(_RANGE.finditer(text))
+    ranges = [(m.start(), m.end()) for m in range_matches]
 
     def add(start, stop, y, mo, d, kind="date"):
         if not (1 <= mo <= 12 and 1 <= d <= 31):
@@ -164,11 +184,24 @@ def _date_mentions(text: str) -> tuple[DateMention, ...]:
         if key not in found:
             found[key] = DateMention(start, stop, y, mo, d, kind)
 
-    for a, b in ranges:
-        # a span of days: masked for figures, never an event date (month/day 0 = not one day)
-        found[(a, b)] = DateMention(a, b, None, 0, 0, "range")
+    for m in range_matches:
+        # a span of days: masked for figures, never a one-day event date (month/day 0)
+        m2 = _month(m.group("m2"))
+        m1 = _month(m.group("m1")) if m.group("m1") else m2
+        y2 = int(m.group("y2")) if m.group("y2") else None
+        y1 = int(m.group("y1")) if m.group("y1") else y2
+        d1, d2 = int(m.group("d1")), int(m.group("d2"))
+        span = ((y1, m1, d1), (y2, m2, d2)) if 1 <= d1 <= 31 and 1 <= d2 <= 31 else None
+        found[(m.start(), m.end())] = DateMention(m.start(), m.end(), None, 0, 0, "range", span)
     for m in _DATELINE.finditer(text):
-        add(m.start(1), m.end(2), None, _month(m.group(2)), int(m.group(1)), "dateline")
+        add(
+            m.start(1),
+            m.end(2),
+            int(m.group(3)) if m.group(3) else None,
+            _month(m.group(2)),
+            int(m.group(1)),
+            "dateline",
+        )
     for m in _DAY_MONTH.finditer(text):
         add(
             m.start(),
@@ -181,24 +214,6 @@ def _date_mentions(text: str) -> tuple[DateMention, ...]:
         add(m.start(), m.end(), int(m.group(3)), int(m.group(2)), int(m.group(1)))
     for m in _ISO.finditer(text):
         add(m.start(), m.end(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    # natasha's extractor as a second opinion: add day-level matches the rules missed
-    covered = list(found)
-    extractor = models()["dates"]
-    offset = 0
-    for line in text.split("\n"):  # line by line: the parser's chart grows fast with length
-        if not _HAS_DATE.search(line):  # the parser is slow; most lines hold no date
-            offset += len(line) + 1
-            continue
-        for m in extractor(line):
-            f = m.fact
-            start, stop = offset + m.start, offset + m.stop
-            if (
-                f.day
-                and f.month
-                and not any(a <= start < b or start <= a < stop for a, b in covered)
-            ):
-                add(start, stop, f.year, f.month, f.day)
-        offset += len(line) + 1
     return tuple(sorted(found.values(), key=lambda d: d.start))
 
 
@@ -240,9 +255,9 @@ def _tense(an: Analysis, sent: int) -> str | None:
 _RELATIVE = {"сегодня": 0, "вчера": -1, "позавчера": -2}
 
 
-def _relative(an: Analysis, publication: dt.date | None) -> dt.date | None:
-    """Return the day named relative to publication ("вчера состоялась встреча"), if any."""
-    if publication is None:
+def _relative(an: Analysis, reference: dt.date | None) -> dt.date | None:
+    """Return the day named relative to ``reference`` ("вчера состоялась встреча"), if any."""
+    if reference is None:
         return None
     for tok in an.tokens:
         shift = _RELATIVE.get(tok.text.lower())
@@ -252,12 +267,57 @@ def _relative(an: Analysis, publication: dt.date | None) -> dt.date | None:
         for t in an.sentence_tokens(tok.sent):
             words |= t.lemmas
         if words & (_MEETING_WORDS | _ACTION_WORDS):
-            return publication + dt.timedelta(days=shift)
+            return reference + dt.timedelta(days=shift)
     return None
 
 
-def event_date(an: Analysis, *, publication_date: dt.date | None = None) -> str | None:
-    """Return the ISO date of the described event, or None when the text does not pin it down.
+@dataclass(frozen=True)
+class EventDates:
+    """When the described event took place.
+
+    ``day``: ISO date of a one-day event (None for a span or when not pinned down);
+    ``start``/``end``: its first and last day (both ``day`` for a one-day event; the ends of a
+    span such as "8–11 июля 2024"; None when unknown).
+    """
+
+    day: str | None
+    start: str | None
+    end: str | None
+
+
+def _score(an: Analysis, d: DateMention) -> float:
+    if d.kind == "dateline":
+        return 0.5
+    sent = an.sentence_of(d.start)
+    words = set()
+    for tok in an.sentence_tokens(sent):
+        words |= tok.lemmas
+    return (
+        1
+        + (2 if words & _MEETING_WORDS else 0)
+        + (1 if words & _ACTION_WORDS else 0)
+        + (1 if sent < 3 else 0)
+    )
+
+
+def _iso(year: int | None, month: int, day: int) -> str | None:
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def event_dates(an: Analysis, *, publication_date: dt.date | None = None) -> EventDates:
+    """Return the day, or the first and last day, of the described event.
+
+    Rules (see the module docstring): publication stamps are not in the analysed text (the
+    reader drops them as page clutter); the publication date only gives the year of dates
+    written without one and the day of "сегодня"/"вчера". An agency dateline ("МИНСК, 13 мая
+    (БелТА) –") is the release's own date: it is the event date when the body pins no other
+    day, and "вчера"/"сегодня" count from it. A span of days whose sentence scores higher
+    than every one-day date gives ``start``/``end`` and a null ``day``.
 
     Parameters
     ----------
@@ -268,38 +328,54 @@ def event_date(an: Analysis, *, publication_date: dt.date | None = None) -> str 
     """
     text = an.text
     best = None
+    best_range = None
+    dateline = None
     for d in date_mentions(text):
-        if d.kind == "range":
-            continue
         before = text[max(0, d.start - 6) : d.start]
+        if d.kind == "range":
+            if d.span is None:
+                continue
+            score = _score(an, d)
+            if best_range is None or score > best_range[0]:
+                best_range = (score, d)
+            continue
         if d.kind == "date" and _BLOCKERS.search(before):
             continue
-        sent = an.sentence_of(d.start)
-        if d.kind == "dateline":
-            score = 0.5
-        else:
-            words = set()
-            for tok in an.sentence_tokens(sent):
-                words |= tok.lemmas
-            score = (
-                1
-                + (2 if words & _MEETING_WORDS else 0)
-                + (1 if words & _ACTION_WORDS else 0)
-                + (1 if sent < 3 else 0)
-            )
+        if d.kind == "dateline" and dateline is None:
+            dateline = d
+        score = _score(an, d)
         if best is None or score > best[0]:
             best = (score, d)
+    reference = publication_date
+    if dateline is not None:
+        year = _resolve_year(dateline, text, publication_date, None)
+        iso = _iso(year, dateline.month, dateline.day)
+        if iso:
+            reference = dt.date.fromisoformat(iso)
     if best is None or best[1].kind == "dateline":
-        relative = _relative(an, publication_date)
+        relative = _relative(an, reference)
         if relative is not None:
-            return relative.isoformat()
+            day = relative.isoformat()
+            return EventDates(day, day, day)
+    if best_range is not None and (best is None or best_range[0] > best[0]):
+        (y1, m1, d1), (y2, m2, d2) = best_range[1].span
+        sent = an.sentence_of(best_range[1].start)
+        tense = _tense(an, sent)
+        if y2 is None:
+            y2 = _resolve_year(
+                DateMention(0, 0, None, m2, d2, "date"), text, publication_date, tense
+            )
+        if y1 is None and y2 is not None:
+            y1 = y2 if (m1, d1) <= (m2, d2) else y2 - 1
+        return EventDates(None, _iso(y1, m1, d1), _iso(y2, m2, d2))
     if best is None:
-        return None
+        return EventDates(None, None, None)
     d = best[1]
     year = _resolve_year(d, text, publication_date, _tense(an, an.sentence_of(d.start)))
-    if year is None:
-        return None
-    try:
-        return dt.date(year, d.month, d.day).isoformat()
-    except ValueError:
-        return None
+    day = _iso(year, d.month, d.day)
+    return EventDates(day, day, day)
+
+
+def event_date(an: Analysis, *, publication_date: dt.date | None = None) -> str | None:
+    """Return the ISO date of a one-day event, or None (see :func:`event_dates`)."""
+    return event_dates(an, publication_date=publication_date).day

@@ -2,10 +2,14 @@
 
 The record of a document (one JSON object per line in ``coopstats events extract``)::
 
-    {"doc": "<file stem>", "event_date": "YYYY-MM-DD" | null, "countries": ["BLR", ...],
-     "blocs": ["UNION_STATE", ...], "sectors": ["microelectronics", ...],
+    {"doc": "<file stem>", "event_date": "YYYY-MM-DD" | null,
+     "event_date_start": "YYYY-MM-DD" | null, "event_date_end": "YYYY-MM-DD" | null,
+     "countries": ["BLR", ...], "blocs": ["UNION_STATE", ...], "sectors": ["microelectronics"],
      "organizations": ["Парламентское Собрание Союза Беларуси и России", ...],
-     "figures": [{"value": 192000000, "unit": "USD", "what": "экспорт", "period": "2024"}, ...]}
+     "organization_details": [{"name": "...", "type": "intergovernmental", "country": null}],
+     "figures": [{"value": 192000000, "unit": "USD", "qualifier": null, "what": "экспорт",
+                  "period": "2024"}, ...],
+     "body_found": true, "warnings": []}
 
 Fields and their rules:
 
@@ -14,10 +18,17 @@ countries, sectors
 blocs
     From ``events_blocs.csv`` (ЕАЭС, СНГ, ОДКБ, Союзное государство ...) and from the bloc of
     each organisation found (ЕЭК -> EAEU). In :data:`coopstats.columns.BLOCS` order.
-organizations
-    See :mod:`coopstats.events.organizations`.
-event_date, figures
-    See :mod:`coopstats.events.dates` and :mod:`coopstats.events.figures`.
+organizations, organization_details
+    See :mod:`coopstats.events.organizations` (``type`` is one of
+    :data:`coopstats.events.organizations.ORG_TYPES`; ``country`` the ISO3 of its state).
+event_date, event_date_start, event_date_end, figures
+    See :mod:`coopstats.events.dates` and :mod:`coopstats.events.figures`. ``event_date`` is
+    the day of a one-day event (null for a span of days, as before); a span ("8–11 июля 2024")
+    sets ``event_date_start`` and ``event_date_end``; a one-day event sets both to that day.
+body_found, warnings
+    Whether an article body was found in the page (:mod:`coopstats.events.body`); a page of
+    nothing but clutter gives an empty record with ``body_found: false``. ``warnings`` lists
+    such problems (no body, text not in Russian); each is also logged.
 """
 
 from __future__ import annotations
@@ -34,12 +45,12 @@ import pandas as pd
 
 from ..columns import BLOCS
 from ..errors import CoopstatsError, DataFileError, InvalidParameterError, MissingDataError
-from .dates import event_date
+from .dates import event_dates
 from .figures import find_figures
 from .lexicon import bloc_matcher
 from .nlp import analyse
 from .organizations import find_organizations
-from .reader import DEFAULT_MAX_CHARS, SUFFIXES, clean_text, read_document
+from .reader import DEFAULT_MAX_CHARS, SUFFIXES, body_warnings, read_document, split_text
 from .subjects import body_name_tokens, find_countries, find_sectors
 
 __all__ = [
@@ -48,13 +59,29 @@ __all__ = [
     "extract_events",
     "read_publication_dates",
     "RECORD_KEYS",
+    "LEGACY_KEYS",
     "WHAT_NOT_STATED",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Keys of an event record, in output order.
-RECORD_KEYS = ("doc", "event_date", "countries", "blocs", "sectors", "organizations", "figures")
+RECORD_KEYS = (
+    "doc",
+    "event_date",
+    "event_date_start",
+    "event_date_end",
+    "countries",
+    "blocs",
+    "sectors",
+    "organizations",
+    "organization_details",
+    "figures",
+    "body_found",
+    "warnings",
+)
+#: Keys of records written before the reader knew spans, organisation types and bodies.
+LEGACY_KEYS = ("doc", "event_date", "countries", "blocs", "sectors", "organizations", "figures")
 #: ``what`` of a figure whose text names nothing it measures (the figures frame needs a value).
 WHAT_NOT_STATED = "не указано"
 
@@ -74,7 +101,36 @@ def _parse_date(value: object, name: str) -> dt.date | None:
         ) from None
 
 
-def _record(doc: str, text: str, publication_date: dt.date | None) -> dict:
+def _empty_record(doc: str, warnings: Iterable[str]) -> dict:
+    return {
+        "doc": doc,
+        "event_date": None,
+        "event_date_start": None,
+        "event_date_end": None,
+        "countries": [],
+        "blocs": [],
+        "sectors": [],
+        "organizations": [],
+        "organization_details": [],
+        "figures": [],
+        "body_found": False,
+        "warnings": list(warnings),
+    }
+
+
+def _record(
+    doc: str,
+    text: str,
+    publication_date: dt.date | None,
+    *,
+    body_found: bool = True,
+    warnings: Iterable[str] = (),
+) -> dict:
+    warnings = list(warnings)
+    for w in warnings:
+        log.warning("%s: %s", doc, w)
+    if not body_found:
+        return _empty_record(doc, warnings)
     an = analyse(text)
     country_hits, countries = find_countries(an)
     blocs = {h.entry.payload["bloc"] for h in bloc_matcher().find(an.tokens)}
@@ -82,18 +138,24 @@ def _record(doc: str, text: str, publication_date: dt.date | None) -> dict:
         an, country_hits=country_hits, blocs=blocs
     )
     blocs |= org_blocs
-    figures = [f.record() for f in find_figures(an)]
+    figures = [f.record() for f in find_figures(an, publication_date=publication_date)]
     for f in figures:
         if not f["what"]:
             f["what"] = WHAT_NOT_STATED
+    when = event_dates(an, publication_date=publication_date)
     return {
         "doc": doc,
-        "event_date": event_date(an, publication_date=publication_date),
+        "event_date": when.day,
+        "event_date_start": when.start,
+        "event_date_end": when.end,
         "countries": countries,
         "blocs": [b for b in BLOCS if b in blocs],
         "sectors": find_sectors(an, body_name_tokens(an) | org_name_tokens),
-        "organizations": orgs,
+        "organizations": [o.name for o in orgs],
+        "organization_details": [o.record() for o in orgs],
         "figures": figures,
+        "body_found": True,
+        "warnings": warnings,
     }
 
 
@@ -143,19 +205,19 @@ def extract_text(
     if not isinstance(text, str):
         raise InvalidParameterError("text", type(text).__name__, "str")
     pub = _parse_date(publication_date, "publication_date")
-    cleaned, stamp = clean_text(text)
-    if not cleaned.strip():
+    if not text.strip():
         raise InvalidParameterError("text", text[:40], "a non-empty press release", why="no text")
-    if len(cleaned) > max_chars:
+    body = split_text(text)
+    if len(body.text) > max_chars:
         raise InvalidParameterError(
             "text",
-            f"<{len(cleaned)} characters>",
+            f"<{len(body.text)} characters>",
             f"at most max_chars={max_chars}",
             why="too long for a press release; split it or raise max_chars",
         )
-    if pub is None and stamp:
-        pub = _parse_date(stamp, "publication_date")
-    return _record(doc, cleaned, pub)
+    if pub is None and body.publication_date:
+        pub = _parse_date(body.publication_date, "publication_date")
+    return _record(doc, body.text, pub, body_found=body.body_found, warnings=body_warnings(body))
 
 
 @dataclass(frozen=True)
@@ -407,6 +469,8 @@ def extract_events(
                 document.doc,
                 document.text,
                 pub or _parse_date(document.publication_date, "publication_date"),
+                body_found=document.body_found,
+                warnings=document.warnings,
             )
         except CoopstatsError as exc:
             log.warning("%s", exc)
@@ -451,6 +515,19 @@ def extract_events(
     return ExtractionResult(records, errors_frame, documents)
 
 
+def _upgrade(record: dict) -> dict:
+    """Fill the keys a record written with :data:`LEGACY_KEYS` lacks (no span, no types)."""
+    out = dict(record)
+    out["event_date_start"] = out["event_date_end"] = record["event_date"]
+    out["organization_details"] = [
+        {"name": name, "type": None, "country": None} for name in record["organizations"]
+    ]
+    out["figures"] = [{**f, "qualifier": f.get("qualifier")} for f in record["figures"]]
+    out["body_found"] = True
+    out["warnings"] = []
+    return out
+
+
 def read_events_jsonl(path: str | Path) -> ExtractionResult:
     """Read records written by ``coopstats events extract`` (JSON Lines) back into a result.
 
@@ -460,7 +537,9 @@ def read_events_jsonl(path: str | Path) -> ExtractionResult:
     Parameters
     ----------
     path
-        A ``.jsonl`` file, one record per line with exactly the keys :data:`RECORD_KEYS`.
+        A ``.jsonl`` file, one record per line with exactly the keys :data:`RECORD_KEYS` (or
+        the older :data:`LEGACY_KEYS`, whose missing keys are filled: span = the day, types
+        and qualifiers null, ``body_found`` true).
 
     Returns
     -------
@@ -485,10 +564,13 @@ def read_events_jsonl(path: str | Path) -> ExtractionResult:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DataFileError(f"not JSON ({exc.msg})", path=path, line=line_no,
-                                hint="one JSON object per line") from None
+            raise DataFileError(
+                f"not JSON ({exc.msg})", path=path, line=line_no, hint="one JSON object per line"
+            ) from None
         keys = tuple(record) if isinstance(record, dict) else ()
-        if set(keys) != set(RECORD_KEYS):
+        if set(keys) == set(LEGACY_KEYS):
+            record = _upgrade(record)
+        elif set(keys) != set(RECORD_KEYS):
             raise DataFileError(
                 f"record keys {sorted(keys)} differ from {list(RECORD_KEYS)}",
                 path=path,
@@ -496,8 +578,14 @@ def read_events_jsonl(path: str | Path) -> ExtractionResult:
                 hint="write records with `coopstats events extract`",
             )
         if record["doc"] in seen:
-            raise DataFileError("document id repeated", path=path, line=line_no, column="doc",
-                                value=record["doc"], hint="every doc appears once")
+            raise DataFileError(
+                "document id repeated",
+                path=path,
+                line=line_no,
+                column="doc",
+                value=record["doc"],
+                hint="every doc appears once",
+            )
         seen.add(record["doc"])
         records.append({k: record[k] for k in RECORD_KEYS})
     errors = pd.DataFrame(columns=["file", "line", "error", "hint"]).astype(

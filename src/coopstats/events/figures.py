@@ -43,7 +43,7 @@ _PHONE = re.compile(
 )
 _MONTH_YEAR = re.compile(MONTH_RE + r"\s+\d{4}", re.IGNORECASE)
 _ORDINAL_TAIL = re.compile(
-    r"^\s*[-‑–]\s?(?:(?:й|го|я|е|м|х|ми|ти|ой|ый|ий|ая|ое|ые|ю)(?![а-яё])|лети|летн)", re.IGNORECASE
+    r"^\s*[-‑–]\s?(?:(?:й|го|я|е|м|ой|ый|ий|ая|ое|ые|ю)(?![а-яё])|лети|летн)", re.IGNORECASE
 )
 _REFERENCE = re.compile(
     r"(?:№|статья|статьи|статьей|пункт|пункта|пунктом|часть|части|глава|главы|"
@@ -159,9 +159,143 @@ _CHANGE_DOWN = {
 _SKIP_POS = {"ADJ", "DET", "NUM", "PUNCT", "ADV", "PART"}
 
 
+#: Words before a number that make it approximate or one-sided (longest first).
+_QUALIFIERS = [
+    (
+        re.compile(
+            r"(?:не\s+менее(?:\s+чем)?|не\s+меньше(?:\s+чем)?|как\s+минимум|минимум|"
+            r"свыше|более\s+чем|более|больше\s+чем|сверх)\s+(?:на\s+|в\s+)?$",
+            re.IGNORECASE,
+        ),
+        "at_least",
+    ),
+    (
+        re.compile(
+            r"(?:не\s+более(?:\s+чем)?|не\s+больше(?:\s+чем)?|не\s+выше|не\s+свыше|максимум|"
+            r"менее(?:\s+чем)?|меньше(?:\s+чем)?|до)\s+(?:на\s+|в\s+)?$",
+            re.IGNORECASE,
+        ),
+        "at_most",
+    ),
+    (
+        re.compile(
+            r"(?:около|порядка|почти|примерно|приблизительно|ориентировочно|где-то|"
+            r"свыше\s+чем|чуть\s+более|чуть\s+менее|порядка\s+чем)\s+(?:на\s+|в\s+)?$",
+            re.IGNORECASE,
+        ),
+        "approx",
+    ),
+]
+_UP_TO_VERBS = frozenset(
+    {
+        "увеличиться",
+        "увеличить",
+        "вырасти",
+        "возрасти",
+        "снизиться",
+        "сократиться",
+        "сократить",
+        "снизить",
+        "довести",
+        "нарастить",
+        "уменьшиться",
+        "упасть",
+        "расшириться",
+        "расширить",
+    }
+)
+#: Nouns counted as parties of the event, not figures ("двух стран", "трех государств").
+_PARTY_NOUNS = frozenset({"страна", "государство", "сторона", "республика", "держава"})
+#: Nouns of time: a number of them is a duration or an age, not a figure.
+_DURATION_NOUNS = frozenset(
+    {
+        "год",
+        "лет",
+        "лето",
+        "месяц",
+        "неделя",
+        "день",
+        "сутки",
+        "час",
+        "минута",
+        "десятилетие",
+        "век",
+        "квартал",
+        "полугодие",
+        "пятилетка",
+    }
+)
+#: Nouns too general to say what a figure measures.
+_GENERIC = frozenset(
+    {
+        "год",
+        "сумма",
+        "объем",
+        "размер",
+        "уровень",
+        "показатель",
+        "величина",
+        "итог",
+        "число",
+        "количество",
+        "порядок",
+        "цифра",
+        "рамка",
+        "течение",
+        "раз",
+        "данные",
+        "весь",
+        "общий",
+        "около",
+        "более",
+        "свыше",
+        "итого",
+        "время",
+        "период",
+        "результат",
+        "счет",
+        "целое",
+    }
+)
+#: Number nouns read as figures on their own after a hedge ("около тысячи", "более десятка").
+_NUMBER_NOUNS = {
+    "тысяча": 1,
+    "миллион": 1,
+    "миллиард": 1,
+    "десяток": 10,
+    "сотня": 100,
+    "дюжина": 12,
+    "полсотня": 50,
+    "полтысяча": 500,
+}
+_RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|до|или)\s*$", re.IGNORECASE)
+_RELATIVE_YEAR = [
+    (
+        re.compile(
+            r"\b(?:в|за)\s+прошл\w+\s+год\w*|\bпрошлого\s+года|по\s+итогам\s+прошлого\s+года",
+            re.IGNORECASE,
+        ),
+        -1,
+    ),
+    (
+        re.compile(
+            r"\b(?:в|за)\s+(?:этом|текущем|нынешнем)\s+году|текущего\s+года|"
+            r"с\s+начала\s+(?:этого\s+|текущего\s+)?года",
+            re.IGNORECASE,
+        ),
+        0,
+    ),
+]
+
+
 @dataclass(frozen=True)
 class Figure:
-    """A quantity stated in a text."""
+    """A quantity stated in a text.
+
+    ``qualifier``: ``approx`` ("около", "порядка", "почти"), ``at_least`` ("более",
+    "свыше", "не менее"), ``at_most`` ("до", "не более", "менее"), ``range_low`` /
+    ``range_high`` (the ends of "50–60", "от 50 до 60"), or None for an exact figure.
+    """
 
     value: float
     unit: str
@@ -169,12 +303,19 @@ class Figure:
     period: str | None
     start: int
     stop: int
+    qualifier: str | None = None
 
     def record(self) -> dict:
         """Return the figure as a JSON-ready dict (integral values as int)."""
         v = self.value
         value = int(v) if float(v).is_integer() and abs(v) < 1e15 else round(v, 6)
-        return {"value": value, "unit": self.unit, "what": self.what, "period": self.period}
+        return {
+            "value": value,
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "what": self.what,
+            "period": self.period,
+        }
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
@@ -192,7 +333,13 @@ def _first_token_at(an: Analysis, offset: int) -> int:
     return an.first_token_at(offset)
 
 
-def _period(text: str, sent_span: tuple[int, int], pos: int) -> str | None:
+#: Colloquial case endings of cardinals ("40-ка", "5-ти", "7-ми", "2-х"): still the number.
+_CARDINAL_TAIL = re.compile(r"^[-‑–]\s?(?:ка|ти|ми|х|ух|ех|ёх)(?![а-яё])", re.IGNORECASE)
+
+
+def _sentence_period(
+    text: str, sent_span: tuple[int, int], pos: int, publication_year: int | None
+) -> str | None:
     a, b = sent_span
     sentence = text[a:b]
     best = None
@@ -216,7 +363,39 @@ def _period(text: str, sent_span: tuple[int, int], pos: int) -> str | None:
             dist = abs(a + m.start() - pos)
             if best is None or dist < best[0]:
                 best = (dist, value)
+    if best is None and publication_year is not None:
+        for rx, shift in _RELATIVE_YEAR:
+            for m in rx.finditer(sentence):
+                dist = abs(a + m.start() - pos)
+                if best is None or dist < best[0]:
+                    best = (dist, str(publication_year + shift))
     return best[1] if best else None
+
+
+def _period(an: Analysis, sent: int, pos: int, publication_year: int | None = None) -> str | None:
+    """Return the reporting period of a figure: its sentence's, else an earlier sentence's.
+
+    An earlier sentence counts when it is in the same paragraph (no line break between) or
+    is the sentence right before ("В 2024 году товарооборот вырос на 12 %. Экспорт составил
+    ..." -> 2024 for both), up to three sentences back.
+    """
+    text = an.text
+    found = _sentence_period(text, an.sentences[sent], pos, publication_year)
+    if found:
+        return found
+    for back in range(1, 4):
+        k = sent - back
+        if k < 0:
+            break
+        gap = text[an.sentences[k][1] : an.sentences[k + 1][0]]
+        if back > 1 and "\n" in text[an.sentences[k][1] : an.sentences[sent][0]]:
+            break
+        if back == 1 and gap.count("\n") > 2:
+            break
+        found = _sentence_period(text, an.sentences[k], an.sentences[k][1], publication_year)
+        if found:
+            return found
+    return None
 
 
 def _only_noun(word: str) -> bool:
@@ -227,30 +406,88 @@ def _only_noun(word: str) -> bool:
     return bool(parses) and all(p.tag.POS == "NOUN" for p in parses)
 
 
+def _is_noun(t: Token) -> bool:
+    return any(ch.isalpha() for ch in t.text) and (t.pos in ("NOUN", "PROPN") or _only_noun(t.text))
+
+
 def _noun_after(tokens: list[Token], j: int, sent: int, limit: int = 3) -> str | None:
-    for k in range(j, min(len(tokens), j + limit + 1)):
+    """Return the noun a number counts: the first after it, past general ones ("единиц")."""
+    k, stop = j, min(len(tokens), j + limit + 1)
+    while k < stop:
         t = tokens[k]
         if t.sent != sent:
             return None
-        if any(ch.isalpha() for ch in t.text) and (
-            t.pos in ("NOUN", "PROPN") or _only_noun(t.text)
+        if _is_noun(t):
+            if t.lemma in _GENERIC or t.lemma in ("единица", "штука", "тип", "вид"):
+                stop = min(len(tokens), k + 3)
+                k += 1
+                continue
+            return t.lemma
+        if t.pos not in _SKIP_POS and t.text.lower() not in ("из", "и"):
+            return None
+        k += 1
+    return None
+
+
+def _noun_before(tokens: list[Token], i: int, sent: int) -> str | None:
+    """Return the nearest informative noun before token ``i`` in its sentence."""
+    for k in range(i - 1, -1, -1):
+        t = tokens[k]
+        if t.sent != sent:
+            return None
+        if (
+            t.pos == "NOUN"
+            and t.lemma not in _GENERIC
+            and t.lemma not in _DURATION_NOUNS
+            and len(t.lemma) > 2
         ):
             return t.lemma
-        if t.pos not in _SKIP_POS:
-            return None
     return None
 
 
 def _measure_before(tokens: list[Token], i: int, sent: int) -> str | None:
     measures = measure_lemmas()
+    generic = None
     for k in range(i - 1, -1, -1):
         t = tokens[k]
         if t.sent != sent:
-            return None
+            break
         hit = t.lemmas & measures
         if hit:
-            return t.lemma if t.lemma in hit else sorted(hit)[0]
+            lemma = t.lemma if t.lemma in hit else sorted(hit)[0]
+            if lemma in _GENERIC:
+                generic = generic or lemma
+                continue
+            return lemma
     return None
+
+
+def _qualifier(text: str, start: int, sent_start: int, tokens: list[Token], i0: int) -> str | None:
+    before = text[max(sent_start, start - 30) : start]
+    before = re.sub(r"[$€₽]\s*$", "", before)
+    for rx, name in _QUALIFIERS:
+        m = rx.search(before)
+        if m:
+            if name == "at_most" and m.group(0).strip().lower().startswith("до"):
+                k = i0 - 2
+                while k >= 0 and tokens[k].pos in ("ADV", "PART"):
+                    k -= 1
+                if k >= 0 and tokens[k].lemmas & _UP_TO_VERBS:
+                    return None  # "увеличится до 1 000 машин": the new level, not a bound
+            return name
+    return None
+
+
+def _in_quote(text: str, pos: int) -> bool:
+    """Tell whether ``pos`` is inside direct speech (a «...» or "..." quote, a "— ..." line)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if re.match(r"\s*[—–-]\s", text[line_start : line_start + 3]):
+        return True
+    opened = text.rfind("«", line_start, pos)
+    closed = text.rfind("»", line_start, pos)
+    if opened > closed and text.find("»", pos) - opened > 60:
+        return True
+    return text.count('"', line_start, pos) % 2 == 1 and "\n" not in text[pos : text.find('"', pos)]
 
 
 def _number_candidates(an: Analysis, masked: list[tuple[int, int]]) -> list[tuple[float, int, int]]:
@@ -269,7 +506,8 @@ def _number_candidates(an: Analysis, masked: list[tuple[int, int]]) -> list[tupl
             continue
         whole = re.sub(r"\s", "", m.group(1))
         value = float(f"{whole}.{m.group(2)}") if m.group(2) else float(whole)
-        out.append((value, s, e))
+        tail = _CARDINAL_TAIL.match(text[e : e + 5])
+        out.append((value, s, e + (tail.end() if tail else 0)))
     # word numerals, consecutive ones added up ("двадцать пять")
     tokens = an.tokens
     i = 0
@@ -284,98 +522,172 @@ def _number_candidates(an: Analysis, masked: list[tuple[int, int]]) -> list[tupl
                 j += 1
             out.append((value, t.start, tokens[j - 1].stop))
             i = j
-        else:
-            i += 1
+            continue
+        if t.lemma in _NUMBER_NOUNS and t.text.isalpha():
+            prev = tokens[i - 1] if i > 0 else None
+            numeric_before = prev is not None and (
+                any(ch.isdigit() for ch in prev.text) or WORD_NUMBERS.get(prev.lemma)
+            )
+            hedged = any(rx.search(text[max(0, t.start - 30) : t.start]) for rx, _ in _QUALIFIERS)
+            singular = t.feats.get("Number") == "Sing" or t.text.lower() in (
+                "тысяча",
+                "десяток",
+                "сотня",
+                "миллион",
+                "миллиард",
+            )
+            if (
+                not numeric_before
+                and (hedged or t.text.lower() in ("тысяча", "десяток", "сотня"))
+                and singular
+            ):
+                if _NUMBER_NOUNS[t.lemma] == 1:
+                    out.append((1.0, t.start, t.start))  # the scale word multiplies it
+                else:
+                    out.append((float(_NUMBER_NOUNS[t.lemma]), t.start, t.stop))
+        i += 1
     return sorted(out, key=lambda x: x[1])
 
 
-def find_figures(an: Analysis) -> list[Figure]:
+def _scale_and_unit(an: Analysis, units, value: float, e: int, sent: int, masked: list):
+    """Read scale words and a unit after character ``e``: (value, scaled, unit, kind, j)."""
+    text, tokens = an.text, an.tokens
+    j = _first_token_at(an, e)
+    scaled = False
+    unit = kind = None
+    while j < len(tokens):
+        hit = units._matches_at(tokens, j)
+        if hit and hit.entry.payload["kind"] == "scale":
+            value *= float(hit.entry.payload["factor"])
+            scaled = True
+            j = hit.last
+            if j < len(tokens) and tokens[j].text == ".":
+                j += 1
+            nxt = _NUMBER.match(text, tokens[j].start) if j < len(tokens) else None
+            if nxt:
+                k = _first_token_at(an, nxt.end())
+                sub = units._matches_at(tokens, k) if k < len(tokens) else None
+                if (
+                    sub
+                    and sub.entry.payload["kind"] == "scale"
+                    and float(sub.entry.payload["factor"]) * float(nxt.group(1).replace(" ", ""))
+                    < value
+                ):
+                    value += float(nxt.group(1).replace(" ", "")) * float(
+                        sub.entry.payload["factor"]
+                    )
+                    j = sub.last
+                    if j < len(tokens) and tokens[j].text == ".":
+                        j += 1
+                    masked.append((nxt.start(), nxt.end()))
+            continue
+        break
+    if j < len(tokens) and tokens[j].sent == sent:
+        hit = units._matches_at(tokens, j)
+        if hit and hit.entry.payload["kind"] != "scale":
+            unit, kind = hit.entry.payload["unit"], hit.entry.payload["kind"]
+            j = hit.last
+            if j < len(tokens) and tokens[j].text == "." and kind in ("currency", "measure"):
+                j += 1
+    return value, scaled, unit, kind, j
+
+
+def _ranges(text: str, cands: list[tuple[float, int, int]]) -> dict[int, int]:
+    """Pairs of candidates forming a range ("50–60", "от 50 до 60"): {low index: high index}."""
+    out = {}
+    for n in range(len(cands) - 1):
+        (_, s1, e1), (_, s2, _) = cands[n], cands[n + 1]
+        gap = text[e1:s2]
+        if len(gap) > 6 or not _RANGE_JOIN.match(gap):
+            continue
+        if gap.strip().lower() == "до" and not re.search(r"\bот\s*$", text[max(0, s1 - 5) : s1]):
+            continue
+        if gap.strip().lower() == "или":
+            continue
+        out[n] = n + 1
+    return out
+
+
+def find_figures(an: Analysis, *, publication_date=None) -> list[Figure]:
     """Return the figures stated in an analysed text, in text order, without repeats.
 
-    A repeat is the same (value, unit, what) stated again (a headline restated in the body).
+    Not figures: party counts ("двух стран", "трех государств": five or fewer states or
+    sides) and durations or ages ("за последние три года", "10 лет назад", "в течение пяти
+    месяцев"). A repeat is the same value and unit stated again with the same ``what``, or
+    restated inside direct speech, or with no ``what`` (a headline restated in the body, a
+    fact repeated in a quote). The ends of a range take the unit and scale written after the
+    second ("50–60 млн рублей").
+
+    Parameters
+    ----------
+    an
+        The analysed text.
+    publication_date
+        Gives the year of "в прошлом году", "в этом году" in ``period``.
     """
     text, tokens = an.text, an.tokens
     units = unit_matcher()
     masked = _masked(text)
+    pub_year = publication_date.year if publication_date is not None else None
+    cands = _number_candidates(an, masked)
+    pairs = _ranges(text, cands)
+    highs = {v: k for k, v in pairs.items()}
     figures: list[Figure] = []
-    seen = set()
-    for value, s, e in _number_candidates(an, masked):
-        j = _first_token_at(an, e)
+    seen: dict[tuple, list[tuple[str | None, bool]]] = {}
+    for n, (value, s, e) in enumerate(cands):
         i0 = _first_token_at(an, s)
         sent = an.sentence_of(s)
-        scaled = False
-        unit = None
-        kind = None
-        # scale words, possibly compound: "1 миллион 200 тысяч"
-        while j < len(tokens):
-            hit = units._matches_at(tokens, j)
-            if hit and hit.entry.payload["kind"] == "scale":
-                value *= float(hit.entry.payload["factor"])
-                scaled = True
-                j = hit.last
-                if j < len(tokens) and tokens[j].text == ".":
-                    j += 1
-                nxt = _NUMBER.match(text, tokens[j].start) if j < len(tokens) else None
-                if nxt:
-                    k = _first_token_at(an, nxt.end())
-                    sub = units._matches_at(tokens, k) if k < len(tokens) else None
-                    if (
-                        sub
-                        and sub.entry.payload["kind"] == "scale"
-                        and float(sub.entry.payload["factor"])
-                        * float(nxt.group(1).replace(" ", ""))
-                        < value
-                    ):
-                        value += float(nxt.group(1).replace(" ", "")) * float(
-                            sub.entry.payload["factor"]
-                        )
-                        j = sub.last
-                        if j < len(tokens) and tokens[j].text == ".":
-                            j += 1
-                        masked.append((nxt.start(), nxt.end()))
-                continue
-            break
-        if j < len(tokens) and tokens[j].sent == sent:
-            hit = units._matches_at(tokens, j)
-            if hit and hit.entry.payload["kind"] != "scale":
-                unit, kind = hit.entry.payload["unit"], hit.entry.payload["kind"]
-                j = hit.last
-                if j < len(tokens) and tokens[j].text == "." and kind == "currency":
-                    j += 1
+        if any(a <= s < b for a, b in masked):
+            continue
+        if n in pairs:
+            hv, _hs, he = cands[pairs[n]]
+            scaled_high, scaled, unit, kind, _ = _scale_and_unit(an, units, hv, he, sent, [])
+            factor = scaled_high / hv if hv else 1.0
+            own = _scale_and_unit(an, units, value, e, sent, masked)
+            value = own[0] if own[1] else value * factor
+            scaled = scaled or own[1]
+            j = _first_token_at(an, he)
+            _, _, _, _, j = _scale_and_unit(an, units, hv, he, sent, [])
+            qualifier = "range_low"
+        else:
+            value, scaled, unit, kind, j = _scale_and_unit(an, units, value, e, sent, masked)
+            qualifier = "range_high" if n in highs else None
         prefix = text[max(0, s - 2) : s].strip()
         if unit is None and prefix in ("$", "€", "₽"):
             unit, kind = {"$": "USD", "€": "EUR", "₽": "RUB"}[prefix], "currency"
-        if any(a <= s < b for a, b in masked):
-            continue
         if unit is None and not scaled and value.is_integer() and 1900 <= value <= 2100:
             continue  # a calendar year
+        if qualifier is None:
+            qualifier = _qualifier(text, s, an.sentences[sent][0], tokens, i0)
         what = None
         if unit is None:
             after = tokens[j] if j < len(tokens) else None
-            if after is not None and after.sent == sent and after.lemma in ("год", "лет"):
-                unit, what = "years", None
-            else:
-                unit = "count"
-                what = _noun_after(tokens, j, sent)
-                if what is None:
-                    for f in reversed(figures):
-                        if f.unit == "count" and an.sentence_of(f.start) == sent and f.what:
-                            what = f.what
-                            break
-                if what is None:
-                    for k in range(i0 - 1, -1, -1):
-                        if tokens[k].sent != sent:
-                            break
-                        if tokens[k].pos == "NOUN":
-                            what = tokens[k].lemma
-                            break
+            if (
+                after is not None
+                and after.sent == sent
+                and (after.lemma in _DURATION_NOUNS or after.lemmas & _DURATION_NOUNS)
+            ):
+                continue  # a duration or an age: "три года", "10 лет назад"
+            unit = "count"
+            what = _noun_after(tokens, j, sent)
+            if what is not None and what in _PARTY_NOUNS and value <= 5:
+                continue  # the parties: "двух стран", "трех государств"
+            if what is None:
+                for f in reversed(figures):
+                    if f.unit == "count" and an.sentence_of(f.start) == sent and f.what:
+                        what = f.what
+                        break
+            if what is None:
+                what = _noun_before(tokens, i0, sent)
         else:
             nxt = _noun_after(tokens, j, sent, limit=1)
             measure = _measure_before(tokens, i0, sent)
-            if kind == "percent" and nxt and nxt not in ("год",):
+            if kind == "percent" and nxt and nxt not in _GENERIC:
                 what = nxt
             else:
-                what = measure or nxt
+                what = measure or (nxt if nxt not in _GENERIC else None)
+            if what is None:
+                what = _noun_before(tokens, i0, sent)
             window = set()
             for t in tokens[max(0, i0 - 4) : min(len(tokens), j + 3)]:
                 if t.sent == sent:
@@ -386,11 +698,12 @@ def find_figures(an: Analysis) -> list[Figure]:
                     what = f"прирост {what}" if what else "прирост"
                 elif window & _CHANGE_DOWN:
                     what = f"снижение {what}" if what else "снижение"
-        period = _period(text, an.sentences[sent], s)
-        fig = Figure(value, unit, what, period, s, e)
-        key = (round(value, 6), unit, what)
-        if key in seen:
+        period = _period(an, sent, s, pub_year)
+        quoted = _in_quote(text, s)
+        key = (round(value, 6), unit)
+        earlier = seen.get(key, [])
+        if any(w == what or q or quoted or w is None or what is None for w, q in earlier):
             continue
-        seen.add(key)
-        figures.append(fig)
+        seen.setdefault(key, []).append((what, quoted))
+        figures.append(Figure(value, unit, what, period, s, e, qualifier))
     return figures

@@ -117,28 +117,22 @@ class Analysis:
 
 @functools.lru_cache(maxsize=1)
 def models() -> dict:
-    """Load the natasha and pymorphy3 models once (about 1 s) and return them by name."""
-    import pymorphy3
-    from natasha import (
-        DatesExtractor,
-        MoneyExtractor,
-        MorphVocab,
-        NewsEmbedding,
-        NewsMorphTagger,
-        NewsNERTagger,
-        Segmenter,
-    )
+    """Load the natasha models and the shared pymorphy3 analyzer once; return them by name.
+
+    natasha's ``MorphVocab`` (and with it its dates and money extractors) is not used: it
+    needs pymorphy2, which looks its dictionaries up through ``pkg_resources`` (gone from
+    setuptools 81); dates are found by :mod:`coopstats.events.dates`' own rules.
+    """
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    from ..morphology import russian_analyzer
 
     emb = NewsEmbedding()
-    vocab = MorphVocab()
     return {
         "segmenter": Segmenter(),
         "ner": NewsNERTagger(emb),
         "morph_tagger": NewsMorphTagger(emb),
-        "vocab": vocab,
-        "dates": DatesExtractor(vocab),
-        "money": MoneyExtractor(vocab),
-        "morph": pymorphy3.MorphAnalyzer(),
+        "morph": russian_analyzer(),
     }
 
 

@@ -28,11 +28,64 @@ Four sources, in this order:
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from .lexicon import Hit, organization_matcher
 from .nlp import Analysis, Token, models
 
-__all__ = ["find_organizations", "to_case", "country_genitive", "is_proper_name"]
+__all__ = [
+    "Organization",
+    "ORG_TYPES",
+    "find_organizations",
+    "to_case",
+    "country_genitive",
+    "is_proper_name",
+]
+
+#: Types of organisations (``organization_details[].type``).
+ORG_TYPES = (
+    "intergovernmental",
+    "government",
+    "ministry",
+    "government_agency",
+    "parliament",
+    "regional_authority",
+    "state_corporation",
+    "company",
+    "financial",
+    "academic",
+    "association",
+)
+#: ``kind`` of ``events_organizations.csv`` -> organisation type.
+_KIND_TYPE = {
+    "intergovernmental": "intergovernmental",
+    "research": "academic",
+    "education": "academic",
+    "ministry": "ministry",
+    "federal_service": "government_agency",
+    "state_committee": "government_agency",
+    "state_corporation": "state_corporation",
+    "financial": "financial",
+    "company": "company",
+    "government": "government",
+    "parliament": "parliament",
+    "regional_authority": "regional_authority",
+    "association": "association",
+}
+
+
+@dataclass(frozen=True)
+class Organization:
+    """An organisation named in a text: canonical name, type and state (ISO3 or None)."""
+
+    name: str
+    type: str
+    country: str | None = None
+
+    def record(self) -> dict:
+        """Return ``{"name", "type", "country"}``."""
+        return {"name": self.name, "type": self.type, "country": self.country}
+
 
 _INSTITUTIONS = {
     "академия",
@@ -159,7 +212,7 @@ def _span_tokens(an: Analysis, start: int, stop: int) -> list[int]:
 
 def _government(
     an: Analysis, k: int, country_at: dict[int, tuple[int, str, str]], used: set[int]
-) -> list[str] | None:
+) -> list[Organization] | None:
     tokens: list[Token] = an.tokens
     head = _GOV_HEADS[tokens[k].lemma]
     field: list[str] = []
@@ -175,7 +228,13 @@ def _government(
                     words = words[:-2]
                 if name is not None and (head != "Министерство" or words):
                     out.append(
-                        f"{head} {words} {name}" if head == "Министерство" else f"{head} {name}"
+                        Organization(
+                            f"{head} {words} {name}"
+                            if head == "Министерство"
+                            else f"{head} {name}",
+                            "ministry" if head == "Министерство" else "government",
+                            iso3,
+                        )
                     )
                 used.update(range(k, last))
                 # a list of states (nouns): "правительств Армении, Беларуси и России"
@@ -201,7 +260,7 @@ def _government(
         for typ, s, e in an.spans:
             if typ == "LOC" and s == tokens[k + 1].start:
                 used.update(_span_tokens(an, tokens[k].start, e))
-                return [f"Правительство {an.text[s:e]}"]
+                return [Organization(f"Правительство {an.text[s:e]}", "regional_authority")]
     return None
 
 
@@ -277,14 +336,21 @@ def find_organizations(
         Blocs named in the text (for short forms with a ``context_bloc``).
     """
     tokens = an.tokens
-    names: list[tuple[int, str]] = []
+    names: list[tuple[int, Organization]] = []
     org_blocs: set[str] = set()
     used: set[int] = set()
     for hit in organization_matcher().find(tokens):
         p = hit.entry.payload
         if p.get("context_bloc") and p["context_bloc"] not in blocs:
             continue
-        names.append((tokens[hit.first].start, p["canonical"]))
+        names.append(
+            (
+                tokens[hit.first].start,
+                Organization(
+                    p["canonical"], _KIND_TYPE.get(p["kind"], p["kind"]), p.get("country") or None
+                ),
+            )
+        )
         if p.get("bloc"):
             org_blocs.add(p["bloc"])
         used.update(range(hit.first, hit.last))
@@ -299,7 +365,7 @@ def find_organizations(
         if k not in used and t.lemmas & _INTER:
             found = _intergovernmental(an, k, country_at, used)
             if found:
-                names.append((t.start, found))
+                names.append((t.start, Organization(found, "intergovernmental")))
     for typ, s, e in an.spans:
         if typ != "ORG":
             continue
@@ -325,10 +391,30 @@ def find_organizations(
         if tokens[idx[0]].pos not in ("NOUN", "ADJ", "PROPN") or not is_proper_name(tokens, idx):
             continue
         words = [tokens[k].text for k in idx]
-        names.append((s, to_case(words, "nomn")))
+        names.append(
+            (s, Organization(to_case(words, "nomn"), _institution_type(tokens[head].lemma)))
+        )
         used.update(idx)
-    out: list[str] = []
-    for _, name in sorted(names, key=lambda x: x[0]):
-        if name not in out:
-            out.append(name)
+    out: list[Organization] = []
+    seen: set[str] = set()
+    for _, org in sorted(names, key=lambda x: x[0]):
+        if org.name not in seen:
+            seen.add(org.name)
+            out.append(org)
     return out, org_blocs, used
+
+
+def _institution_type(head: str) -> str:
+    if head in ("академия", "университет", "институт", "центр"):
+        return "academic"
+    if head in ("банк", "фонд"):
+        return "financial"
+    if head in ("парламент", "дума", "сенат"):
+        return "parliament"
+    if head in ("ассоциация", "палата", "союз"):
+        return "association"
+    if head in ("корпорация", "госкорпорация"):
+        return "state_corporation"
+    if head in ("правительство", "администрация"):
+        return "regional_authority"
+    return "government_agency"
