@@ -772,9 +772,9 @@ def _as_code(value: object) -> int | None:
 # --------------------------------------------------------------------------- Russian names
 @functools.lru_cache(maxsize=1)
 def _morph():
-    from .morphology import russian_analyzer
+    import pymorphy3
 
-    return russian_analyzer()
+    return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 @functools.lru_cache(maxsize=65536)
