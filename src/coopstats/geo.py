@@ -772,9 +772,9 @@ def _as_code(value: object) -> int | None:
 # --------------------------------------------------------------------------- Russian names
 @functools.lru_cache(maxsize=1)
 def _morph():
-    import pymorphy3
+    from .morphology import russian_analyzer
 
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    return russian_analyzer()
 
 
 @functools.lru_cache(maxsize=65536)
