@@ -94,8 +94,7 @@ def test_hs17_code_list_ships_codes_only():
     codes = hs.hs6_codes("HS17")
     assert len(codes) == 5384 and codes[0] == "010121" and "854231" in codes
     assert all(len(c) == 6 and c.isdigit() for c in codes)
-    with pytest.raises(MissingDataError, match="hs22_codes.csv"):
-        hs.hs6_codes("HS22")
+    assert len(hs.hs6_codes("HS22")) == 5609 and len(hs.hs6_codes("HS92")) == 5021
 
 
 @pytest.mark.shared
@@ -146,8 +145,9 @@ def test_sector_codes_by_revision():
     assert {"846223", "846211"} <= set(hs.sector_codes("machine_tools", revision="HS22"))
     with pytest.raises(InvalidParameterError, match="sector"):
         hs.sector_codes("semiconductors")
-    with pytest.raises(MissingDataError, match="optics codes for HS22"):
-        hs.sector_codes("optics", revision="HS22")
+    # optics has no HS22 rules: its HS22 list is derived from HS17 with the UNSD tables
+    optics22 = hs.sector_table().query("sector == 'optics' and hs_revision == 'HS22'")
+    assert len(optics22) > 40 and optics22["rule"].str.startswith("derived from HS17").all()
 
 
 def test_chpl_has_fifty_hs22_codes_in_six_tiers():
@@ -239,7 +239,21 @@ def fixture_hs_data_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(reference, "path", lambda name: dst / name)
     monkeypatch.setattr(geo, "data_path", lambda name: dst / name)
     monkeypatch.setattr(hs, "data_path", lambda name: dst / name)
-    caches = [hs._rules, hs._table, hs._concordance, hs._code_list]
+    caches = [
+        hs._rules,
+        hs._table,
+        hs._explicit_table,
+        hs._concordance,
+        hs._code_list,
+        hs._products,
+        hs._correlation,
+        hs._correspondence,
+        hs._conversion,
+        hs._conversion_links,
+        hs._DIRECT_PAIRS,
+        hs._sitc,
+        hs._oecd_items,
+    ]
     for c in caches:
         c.cache_clear()
     yield dst

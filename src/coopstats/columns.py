@@ -87,12 +87,15 @@ _ALL = [
     # keys: products and sectors
     _c("hs6_code", "string", "", "HS 6-digit product code, zero-padded string", str_matches=HS6_REGEX),
     _c("hs_revision", "string", "", "HS nomenclature revision of hs6_code", isin=["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]),
+    _c("hs_description", "string", "", "Description of hs6_code in the HS product list of its revision (CEPII BACI product_codes; English)", nullable=True),
     _c("sector", "string", "", "Sector of the coopstats vocabulary", isin=list(SECTORS)),
     # measures: trade
     _c("value_usd", "float64", "USD", "Trade value in current US dollars", ge=0),
     _c("quantity_t", "float64", "t", "Quantity in metric tonnes (BACI q)", nullable=True, ge=0),
     _c("flow_basis", "string", "", "reported by the importer/exporter, mirror (partner's report) or reconciled (BACI)", isin=["reported", "mirror", "reconciled"]),
     _c("dataset", "string", "", "Dataset and release the row comes from, e.g. BACI_HS17_V202201"),
+    _c("hs_converted", "bool", "", "The row's HS code was changed, merged or split by hs.convert_revision"),
+    _c("hs_split_share", "float64", "share", "Share (0-1) of the row's value_usd allocated by splitting one-to-many HS codes (estimated, not observed)", ge=0, le=1),
     _c("trade_flow", "string", "", "Direction declared by the reporter (UN Comtrade flowCode X/M)", isin=["export", "import"]),
     _c("valuation", "string", "", "Price basis of a declared value: FOB (exports) or CIF (imports)", isin=["FOB", "CIF"]),
     _c("value_stated", "float64", "", "A converted figure's value as stated, in currency_stated", nullable=True),
