@@ -18,6 +18,7 @@ __all__ = [
     "InvalidParameterError",
     "MissingDataError",
     "NotebookExecutionError",
+    "ReportsFailedError",
     "OutputWriteError",
     "BuildLockedError",
     "ProjectRootError",
@@ -157,6 +158,7 @@ class InvalidParameterError(CoopstatsError, ValueError):
         self.name = name
         self.value = value
         self.allowed = allowed
+        self.why = why
         text = f"parameter {name!r}: invalid value {value!r}"
         if why:
             text += f" ({why})"
@@ -179,6 +181,31 @@ class MissingDataError(CoopstatsError, FileNotFoundError):
 
 class NotebookExecutionError(CoopstatsError, RuntimeError):
     """A report notebook failed; names report, notebook, cell and parameters."""
+
+
+class ReportsFailedError(NotebookExecutionError):
+    """Some reports of a build failed; the others were built and the index marks the failures.
+
+    Raised by ``coopstats report`` at the end of the build (so its exit code is non-zero).
+
+    Attributes
+    ----------
+    failures : list of (report, language, error)
+    built : list of str
+        Reports built in the same run.
+    """
+
+    def __init__(self, failures: list[tuple[str, str, str]], *, built: list[str]) -> None:
+        self.failures = list(failures)
+        self.built = list(built)
+        names = sorted({f"{name} ({lang})" for name, lang, _ in self.failures})
+        text = (
+            f"{len(self.failures)} report page(s) failed: {', '.join(names)}; "
+            f"{len(self.built)} page(s) were built, and reports/index.html marks the failed "
+            "ones with their error (their previous pages, if any, are kept). "
+            f"First error: {self.failures[0][2]}"
+        )
+        super().__init__(text)
 
 
 class OutputWriteError(CoopstatsError, OSError):

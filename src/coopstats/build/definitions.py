@@ -28,7 +28,10 @@ class ReportDefinition:
         order: 20                              # position in the index (default 100)
 
     ``inputs`` are paths relative to the project root; their SHA-256 enter the cache key, and
-    the notebook's provenance must list exactly these files.
+    the notebook's provenance must list exactly these files. ``notebook`` must name a file
+    inside ``notebooks/`` and every input a path inside the project (absolute paths and
+    ``..`` leaving the tree are refused: a definition must not run or publish outside files).
+    A key given twice in the YAML is an error (never "the last one wins").
     """
 
     name: str
@@ -70,7 +73,16 @@ def _read_definition(path: Path, root: Path) -> ReportDefinition:
             raise DataFileError(
                 f"missing key {key!r}", path=path, column=key, hint="see reports/README.md"
             )
-    nb = root / "notebooks" / raw["notebook"]
+    notebooks = (root / "notebooks").resolve()
+    nb = (notebooks / str(raw["notebook"])).resolve()
+    if Path(str(raw["notebook"])).is_absolute() or not nb.is_relative_to(notebooks):
+        raise DataFileError(
+            "the notebook must be inside the project's notebooks/ folder",
+            path=path,
+            column="notebook",
+            value=raw["notebook"],
+            hint="name a notebook relative to notebooks/, e.g. 02_growth.ipynb",
+        )
     if not nb.is_file():
         raise DataFileError(
             "notebook not found",
@@ -87,6 +99,16 @@ def _read_definition(path: Path, root: Path) -> ReportDefinition:
             column="inputs",
             value=inputs,
         )
+    for item in inputs:
+        inside = (root / item).resolve().is_relative_to(root)
+        if Path(item).is_absolute() or not inside:
+            raise DataFileError(
+                "inputs must be paths inside the project, relative to its root",
+                path=path,
+                column="inputs",
+                value=item,
+                hint="write e.g. data/processed/trade.parquet (no absolute path, no '..')",
+            )
     params = raw.get("parameters") or {}
     ci = raw.get("ci") or {}
     ci_params = ci.get("parameters") or {} if isinstance(ci, dict) else None
@@ -114,8 +136,10 @@ def _read_definition(path: Path, root: Path) -> ReportDefinition:
         try:
             validate_params(definition.notebook, definition.parameters_for(variant))
         except InvalidParameterError as exc:
+            where = f"{path.relative_to(root)}, {variant} variant"
+            reason = getattr(exc, "why", "")
             raise InvalidParameterError(
-                exc.name, exc.value, exc.allowed, why=f"{path.relative_to(root)}, {variant} variant"
+                exc.name, exc.value, exc.allowed, why=f"{reason}; {where}" if reason else where
             ) from None
     return definition
 

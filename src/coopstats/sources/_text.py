@@ -82,13 +82,41 @@ def parse_json(text: str, path: str | Path, *, hint: str) -> Any:
         ) from None
 
 
+def _unique_key_loader():
+    """Return a ``yaml.SafeLoader`` subclass that refuses a mapping key given twice."""
+    import yaml
+
+    class UniqueKeySafeLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):  # noqa: D102
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node.start_mark.line + 1)
+                except TypeError:  # an unhashable key: the base class reports it
+                    continue
+                if first != key_node.start_mark.line + 1:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"found duplicate key {key!r} (first given on line {first})",
+                        key_node.start_mark,
+                    )
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeySafeLoader
+
+
 def load_yaml(path: str | Path, *, hint: str) -> Any:
-    """Parse the UTF-8 YAML file ``path`` (safe loader), or raise a located DataFileError."""
+    """Parse the UTF-8 YAML file ``path`` (safe loader), or raise a located DataFileError.
+
+    A mapping key given twice is an error naming both lines (PyYAML alone keeps the last).
+    """
     import yaml  # only the modules reading YAML need it
 
     path = Path(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_unique_key_loader())  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(
