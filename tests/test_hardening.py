@@ -372,3 +372,30 @@ def test_json_given_to_a_csv_reader_is_detected(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="holds JSON, not CSV") as err:
         read_wdi(path)
     assert err.value.line == 1 and str(path) in str(err.value)
+
+
+def test_gzip_bomb_in_a_comtrade_bulk_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    from coopstats.sources import comtrade
+
+    path = tmp_path / "COMTRADE-FINAL-CA643.gz"
+    path.write_bytes(gzip.compress(b"\n" * 1_000_000))  # 1 MB of line breaks in ~1 KB
+    monkeypatch.setattr(comtrade, "MAX_DECOMPRESSED_BYTES", 100_000)
+    with pytest.raises(LimitExceededError) as err:
+        comtrade.read_comtrade_records(path)
+    assert str(path) in str(err.value) and err.value.limit == "MAX_DECOMPRESSED_BYTES"
+
+
+def test_multi_member_gzip_is_read_whole(tmp_path: Path) -> None:
+    import gzip
+
+    from coopstats.sources import comtrade
+
+    head = "\t".join(_RECORD) + "\n"
+    row = "\t".join(str(v) for v in _RECORD.values()) + "\n"
+    path = tmp_path / "bulk.gz"
+    path.write_bytes(gzip.compress(head.encode()) + gzip.compress(row.encode()))
+    assert comtrade.read_comtrade_records(path).rows_in == 1

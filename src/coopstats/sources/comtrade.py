@@ -55,9 +55,9 @@ Source: United Nations Statistics Division, UN Comtrade Database, https://comtra
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import warnings
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -66,7 +66,13 @@ import numpy as np
 import pandas as pd
 
 from .. import geo, reference
-from ..errors import CoopstatsWarning, DataFileError, InvalidParameterError, UnmappedCodeError
+from ..errors import (
+    CoopstatsWarning,
+    DataFileError,
+    InvalidParameterError,
+    LimitExceededError,
+    UnmappedCodeError,
+)
 from ..ledger import Cleaned, chain, reject_rows, validate_rows
 from ..schemas import TRADE, schema_for, trade_schema
 from ._text import csv_records, decode_bytes, parse_json, read_csv_strict
@@ -125,6 +131,9 @@ HS_REVISIONS = {
 }
 #: Record counts at which the API silently truncates an answer.
 API_RECORD_CAPS = (500, 100_000, 250_000)
+#: Largest decompressed size of a gzipped bulk file (a gzip bomb stops here, not in memory):
+#: 4 GiB, far above a yearly bulk file of one reporter.
+MAX_DECOMPRESSED_BYTES = 4 << 30
 _STEP = "comtrade"
 
 
@@ -181,12 +190,33 @@ def _check_non_reporters(table: pd.DataFrame, *, source: object) -> pd.DataFrame
 
 
 # ----------------------------------------------------------------------------- reading
+def _gunzip(raw: bytes, path: Path, limit: int) -> bytes:
+    """Decompress every gzip member of ``raw``, refusing more than ``limit`` bytes of output."""
+    out, total = [], 0
+    while raw:
+        d = zlib.decompressobj(wbits=31)
+        part = d.decompress(raw, limit + 1 - total)
+        total += len(part)
+        if total > limit or d.unconsumed_tail:
+            raise LimitExceededError(
+                f"the gzip stream decompresses to more than {limit} bytes",
+                limit="MAX_DECOMPRESSED_BYTES",
+                allowed=limit,
+                path=path,
+            )
+        if not d.eof:
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
+        out.append(part)
+        raw = d.unused_data
+    return b"".join(out)
+
+
 def _decode(path: Path) -> str:
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+            raw = _gunzip(raw, path, MAX_DECOMPRESSED_BYTES)
+        except (OSError, EOFError, zlib.error) as exc:
             raise DataFileError(
                 f"gzip stream is damaged ({exc})",
                 path=path,
