@@ -309,3 +309,15 @@ def test_truncated_processed_file_is_refused(tmp_path: Path, root: Path) -> None
     out["trade"].write_bytes(bytes(flipped))  # same size, other bytes
     with pytest.raises(ChecksumMismatchError, match="SHA-256"):
         load_processed("trade", processed_dir=processed)
+
+
+def test_cli_reports_a_file_system_error_without_traceback(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture
+) -> None:
+    blocker = tmp_path / "ledgers"
+    blocker.write_text("a file where a folder is wanted")
+    facts = root / "data" / "raw" / "facts" / "facts.csv"
+    code = cli.main(["facts", "check", str(facts), "--quarantine", str(blocker)])
+    err = capsys.readouterr().err
+    assert code == 2 and str(blocker) in err and "FileExistsError" in err
+    assert "Traceback" not in err

@@ -62,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoopstatsError as exc:
         print(f"coopstats {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file-system error no reader turned into a CoopstatsError
+        print(
+            f"coopstats {args.command}: error: {exc.filename or 'a file'}: "
+            f"{exc.strerror or exc} ({type(exc).__name__}). Check that the path exists, is "
+            "readable (inputs) or writable (outputs) and that the disk has space.",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
