@@ -265,7 +265,7 @@ def ensure_processed(root: str | Path, *, progress: Callable[[str], None] | None
         ) from None
     progress("building data/processed from data/raw (state changed) ...")
     t0 = time.perf_counter()
-    build_processed(raw, processed)
+    build_processed(raw, processed, wait=True)  # a concurrent `data build` is waited for
     state_file.parent.mkdir(parents=True, exist_ok=True)
     state_file.write_text(state)
     progress(f"data/processed built in {time.perf_counter() - t0:.1f} s")
