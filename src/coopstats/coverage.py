@@ -42,6 +42,7 @@ CEPII Working Paper 2010-23. IMF (1993), *A Guide to Direction of Trade Statisti
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,11 @@ __all__ = [
     "coverage",
     "coverage_statement",
     "blackout_statement",
+    "coverage_section",
+    "facts_coverage_statement",
+    "trade_beside_official",
+    "trade_beside_official_statement",
+    "known_blackout_statement",
 ]
 
 #: Flow bases a trade row can have (``coopstats.columns``: reported, mirror, reconciled).
@@ -1128,3 +1134,390 @@ def coverage_statement(
         else:
             lines.append(f"- Ожидаемые товары без единого потока, по годам: {listing}.")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# report sections: coverage of a page's data, trade data beside official figures
+# ---------------------------------------------------------------------------------------
+
+
+def coverage_section(
+    trade: pd.DataFrame | None,
+    *,
+    countries: Iterable[str] | None = None,
+    sector_map: pd.DataFrame | None = None,
+    known: pd.DataFrame | None = None,
+    min_value_usd: float = DEFAULT_MIN_VALUE_USD,
+    what: str = "",
+    fill_hint: str = "run `coopstats data build` with a BACI release covering these years",
+    language: str = "en",
+) -> str:
+    """Coverage section of a report page: :func:`coverage` then :func:`coverage_statement`.
+
+    Never raises on absent data: ``trade=None`` or an empty frame gives the sentence saying
+    what is absent and what would fill it.
+
+    Parameters
+    ----------
+    trade
+        The page's trade frame (or ``None`` when the page could not load one).
+    countries, sector_map, known, min_value_usd
+        As in :func:`coverage`.
+    what, fill_hint, language
+        As in :func:`coverage_statement`.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    language = _check_language(language)
+    if trade is None:
+        trade = pd.DataFrame(columns=_KEY)
+    res = coverage(
+        trade, sector_map=sector_map, countries=countries, known=known, min_value_usd=min_value_usd
+    )
+    return coverage_statement(
+        res, countries=countries, what=what, fill_hint=fill_hint, language=language
+    )
+
+
+def facts_coverage_statement(
+    series: pd.DataFrame,
+    *,
+    start_year: int,
+    end_year: int,
+    what: str,
+    language: str = "en",
+) -> str:
+    """Coverage of a facts series: the years with a cited figure, the years without, the bases.
+
+    Parameters
+    ----------
+    series
+        Rows of :func:`coopstats.sources.facts.series` (``year, fact_id``, optionally
+        ``trade_basis``, ``caveats``); may be empty.
+    start_year, end_year
+        The page's window.
+    what
+        What the series is (e.g. ``"EAEU mutual_trade_turnover in USD"``).
+    language
+        ``"en"`` or ``"ru"``.
+
+    Returns
+    -------
+    str
+        Markdown; with no rows it says what is absent and that a cited row of
+        ``data/raw/facts/facts.csv`` would fill it.
+    """
+    language = _check_language(language)
+    window = list(range(int(start_year), int(end_year) + 1))
+    have = sorted({int(y) for y in series["year"]} & set(window)) if len(series) else []
+    missing = [y for y in window if y not in have]
+    if not have:
+        if language == "en":
+            return (
+                f"No data: the facts table has no full-year figure of {what} in "
+                f"{window[0]}-{window[-1]}; a cited row in data/raw/facts/facts.csv would "
+                f"fill this section."
+            )
+        return (
+            f"Нет данных: в таблице фактов нет годовых значений ({what}) за "
+            f"{window[0]}-{window[-1]} гг.; заполнить раздел может строка с источником в "
+            f"data/raw/facts/facts.csv."
+        )
+    rows = series[series["year"].isin(have)]
+    bases = sorted(set(map(str, rows["trade_basis"]))) if "trade_basis" in rows else []
+    flagged = int((rows["caveats"].fillna("") != "").sum()) if "caveats" in rows else 0
+    if language == "en":
+        text = (
+            f"**Coverage.** {what}: {len(have)} of {len(window)} years have a cited figure "
+            f"({_years(have)}), from {rows['fact_id'].nunique()} facts-table rows"
+        )
+        text += f"; bases: {', '.join(bases)}" if bases else ""
+        text += f"; {flagged} figure(s) carry a caveat (approximate, bound, inferred year, mirror)."
+        if missing:
+            text += f" No cited figure for {_years(missing)}: those years are left empty."
+        return text
+    text = (
+        f"**Покрытие.** {what}: значения с источником есть за {len(have)} из {len(window)} "
+        f"лет ({_years(have)}), строк таблицы фактов — {rows['fact_id'].nunique()}"
+    )
+    text += f"; основа: {', '.join(bases)}" if bases else ""
+    text += (
+        f"; с оговорками (приблизительно, граница, год по контексту, зеркальные данные) — "
+        f"{flagged}."
+    )
+    if missing:
+        text += f" За {_years(missing)} значений нет; эти годы остаются пустыми."
+    return text
+
+
+_SIDE_COLUMNS = [
+    "year",
+    "sector",
+    "value_usd",
+    "source",
+    "fact_id",
+    "trade_basis",
+    "caveats",
+    "status",
+]
+
+
+def trade_beside_official(
+    trade: pd.DataFrame | None,
+    facts: pd.DataFrame,
+    *,
+    country_iso3: str,
+    partner_iso3: str,
+    start_year: int,
+    end_year: int,
+    measure: Literal["exports", "turnover"] = "exports",
+    sectors: Sequence[str] = ("total",),
+    data_years: Iterable[int] | None = None,
+    known: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Trade-data values and officially stated figures of one flow, side by side, by source.
+
+    ``measure="exports"``: ``country_iso3`` -> ``partner_iso3`` per sector (the trade frame
+    needs a ``sector`` column, e.g. after merging a sector map; ``"total"`` sums all its
+    rows); facts metric ``exports``. ``measure="turnover"``: both directions summed, facts
+    metric ``trade_turnover`` in either order. Facts are full-year USD figures
+    (:func:`coopstats.sources.facts.series`), one line per stated trade basis.
+
+    A year of the window in which the trade data hold no flow gets a row with a missing
+    value and ``status`` ``"blackout"`` when a known pair blackout
+    (:func:`known_blackouts`) covers it, ``"no flow"`` otherwise, or ``"outside the data"``
+    when the year is not among ``data_years`` (the years the dataset covers; default: the
+    years of ``trade``). ``trade=None`` gives the official figures only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, sector, value_usd, source, fact_id, trade_basis, caveats, status``, sorted
+        by sector, source and year. ``source`` is the dataset (e.g. ``BACI_HS92_V202601``) or
+        ``official statements (facts table, <basis>)``.
+    """
+    from .sources.facts import series as facts_series
+
+    if measure not in ("exports", "turnover"):
+        raise InvalidParameterError("measure", measure, ["exports", "turnover"])
+    tr = _frame(pd.DataFrame(columns=_KEY) if trade is None else trade)
+    a, b = (
+        _countries("country_iso3", [country_iso3])[0],
+        _countries("partner_iso3", [partner_iso3])[0],
+    )
+    window = list(range(int(start_year), int(end_year) + 1))
+    if measure == "exports":
+        pair = tr[(tr["exporter_iso3"] == a) & (tr["importer_iso3"] == b)]
+    else:
+        pair = tr[
+            ((tr["exporter_iso3"] == a) & (tr["importer_iso3"] == b))
+            | ((tr["exporter_iso3"] == b) & (tr["importer_iso3"] == a))
+        ]
+    pair = pair[pair["year"].isin(window)]
+    years_in_data = sorted(
+        int(y) for y in (tr["year"].unique() if data_years is None else data_years)
+    )
+    known = known_blackouts() if known is None else known
+    listed = known[
+        (known["kind"] == "pair")
+        & (
+            ((known["country_iso3"] == a) & (known["partner_iso3"] == b))
+            | ((known["country_iso3"] == b) & (known["partner_iso3"] == a))
+        )
+    ]
+
+    def blackout(year: int) -> bool:
+        return any(
+            int(k.year_from) <= year and (pd.isna(k.year_to) or year <= int(k.year_to))
+            for k in listed.itertuples(index=False)
+        )
+
+    label = ", ".join(sorted(map(str, tr["dataset"].unique()))) if "dataset" in tr.columns else ""
+    label = label or "trade data"
+    rows = []
+    for sector in sectors:
+        part = (
+            pair
+            if sector == "total" or "sector" not in pair.columns
+            else pair[pair["sector"] == sector]
+        )
+        if sector != "total" and "sector" not in pair.columns:
+            raise InvalidParameterError(
+                "trade",
+                "no sector column",
+                "a frame merged with a sector map",
+                why=f"sector {sector!r} was asked for",
+            )
+        per = part.groupby("year")["value_usd"].sum()
+        for y in window if trade is not None else []:
+            if y in per.index and per[y] > 0:
+                rows.append((y, sector, float(per[y]), label, None, "goods", "", "trade data"))
+            else:
+                status = (
+                    "outside the data"
+                    if y not in years_in_data
+                    else "blackout"
+                    if blackout(y)
+                    else "no flow"
+                )
+                rows.append((y, sector, np.nan, label, None, "goods", "", status))
+        metric = "exports" if measure == "exports" else "trade_turnover"
+        select = dict(
+            metric=metric,
+            reporter=a,
+            partner=b,
+            sector=sector,
+            unit="USD",
+            unordered_pair=measure == "turnover",
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # partial years go to the series' ledger
+            if _single_basis(facts, metric, a, b, sector, measure):
+                parts = [facts_series(facts, **select).kept]
+            else:
+                parts = [
+                    facts_series(facts, **select, basis=basis).kept
+                    for basis in ("goods", "goods_and_services")
+                ]
+        for kept in parts:
+            for r in kept[kept["year"].isin(window)].itertuples(index=False):
+                rows.append(
+                    (
+                        int(r.year),
+                        sector,
+                        float(r.value),
+                        f"official statements (facts table, {r.trade_basis})",
+                        r.fact_id,
+                        r.trade_basis,
+                        r.caveats if isinstance(r.caveats, str) else "",
+                        "official",
+                    )
+                )
+    out = pd.DataFrame(rows, columns=_SIDE_COLUMNS)
+    out = out.drop_duplicates(["year", "sector", "source", "fact_id"])
+    return out.sort_values(["sector", "source", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def _single_basis(facts, metric, a, b, sector, measure) -> bool:
+    """Whether the selected facts rows state one trade basis (or none): no split needed."""
+    from .sources.facts import trade_basis
+
+    f = facts[(facts["metric"] == metric) & (facts["sector"] == sector)]
+    pair = (f["reporter_iso3"] == a) & (f["partner_iso3"] == b)
+    if measure == "turnover":
+        pair |= (f["reporter_iso3"] == b) & (f["partner_iso3"] == a)
+    f = f[pair]
+    if f.empty:
+        return True
+    bases = set(trade_basis(f["note"])) - {"unstated"}
+    return len(bases) <= 1
+
+
+def trade_beside_official_statement(
+    side: pd.DataFrame,
+    *,
+    country_iso3: str,
+    partner_iso3: str,
+    measure: Literal["exports", "turnover"] = "exports",
+    language: str = "en",
+) -> str:
+    """Say per sector how far the trade data go, the blackout years, and the official figures.
+
+    Reads a :func:`trade_beside_official` frame: the last year with a trade-data value, the
+    years marked ``blackout``, and the officially stated values after the last trade-data
+    year, each with its fact id.
+    """
+    language = _check_language(language)
+    arrow = "→" if measure == "exports" else "↔"
+    lines = []
+    for sector, g in side.groupby("sector", sort=True):
+        data = g[g["status"] == "trade data"]
+        dark = g[g["status"] == "blackout"]
+        off = g[g["status"] == "official"]
+        last = int(data["year"].max()) if len(data) else None
+        last_value = float(data.loc[data["year"] == last, "value_usd"].sum())
+        after = off[off["year"] > last] if last is not None else off
+        if language == "en":
+            s = f"- **{sector}**, {country_iso3}{arrow}{partner_iso3}: "
+            s += (
+                f"trade data up to {last} ({_money(last_value, 'en')} in {last})"
+                if last is not None
+                else "no flow in the trade data"
+            )
+            if len(dark):
+                s += f"; blackout in {_years(sorted(dark['year']))} (no flow: neither side reports)"
+            if len(after):
+                s += "; officially stated after that: " + ", ".join(
+                    f"{int(r.year)}: {_money(r.value_usd, 'en')} ({r.fact_id})"
+                    for r in after.itertuples(index=False)
+                )
+            elif len(dark):
+                s += "; no official figure for those years in the facts table"
+            lines.append(s + ".")
+        else:
+            s = f"- **{sector}**, {country_iso3}{arrow}{partner_iso3}: "
+            s += (
+                f"торговые данные до {last} г. ({_money(last_value, 'ru')} в {last} г.)"
+                if last is not None
+                else "в торговых данных потоков нет"
+            )
+            if len(dark):
+                s += f"; пробел в {_years(sorted(dark['year']))} (обе стороны не отчитываются)"
+            if len(after):
+                s += "; официальные данные за последующие годы: " + ", ".join(
+                    f"{int(r.year)}: {_money(r.value_usd, 'ru')} ({r.fact_id})"
+                    for r in after.itertuples(index=False)
+                )
+            elif len(dark):
+                s += "; официальных данных за эти годы в таблице фактов нет"
+            lines.append(s + ".")
+    return "\n".join(lines)
+
+
+def known_blackout_statement(
+    country_iso3: str,
+    partner_iso3: str,
+    *,
+    known: pd.DataFrame | None = None,
+    language: str = "en",
+) -> str:
+    """State the known reporting blackout of a pair from the sourced table, or that none is known.
+
+    For pages built from official statements only (no trade frame to check against): the
+    sentence names the first year, says why declaration-based trade data cannot show the flow
+    and cites the table's sources.
+    """
+    language = _check_language(language)
+    a, b = (
+        _countries("country_iso3", [country_iso3])[0],
+        _countries("partner_iso3", [partner_iso3])[0],
+    )
+    known = known_blackouts() if known is None else known
+    rows = known[
+        (known["kind"] == "pair")
+        & (
+            ((known["country_iso3"] == a) & (known["partner_iso3"] == b))
+            | ((known["country_iso3"] == b) & (known["partner_iso3"] == a))
+        )
+    ]
+    if rows.empty:
+        return (
+            f"No reporting blackout of {a}↔{b} is listed in coopstats' blackout table."
+            if language == "en"
+            else f"В таблице пробелов coopstats для пары {a}↔{b} пробелов в отчётности нет."
+        )
+    r = rows.iloc[0]
+    if language == "en":
+        return (
+            f"Trade databases built from customs declarations (CEPII BACI, UN Comtrade) hold no "
+            f"{a}↔{b} flow from {int(r['year_from'])}: neither side reports. From then on, the "
+            f"official statements on this page are the only figures [{r['source']}]."
+        )
+    return (
+        f"В торговых базах, собранных из таможенных деклараций (CEPII BACI, UN Comtrade), "
+        f"потоков {a}↔{b} с {int(r['year_from'])} г. нет: обе стороны не отчитываются. С этого "
+        f"года единственные цифры — официальные заявления на этой странице [{r['source']}]."
+    )

@@ -48,8 +48,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from . import coverage
 from .checks import (
+    BASIS_COLUMNS,
     require_columns,
+    require_flow_bases,
     require_no_nan,
     require_single_basis,
     require_unique,
@@ -123,11 +126,22 @@ def _annual(
     """Validate and sum ``value_col`` within ``by`` + ``year`` (sorted, deterministic)."""
     require_columns(frame, (*by, year_col, value_col), name=name)
     require_no_nan(frame, (*by, year_col, value_col), name=name)
-    require_single_basis(frame, name=name)
+    require_single_basis(
+        frame, name=name, columns=[c for c in BASIS_COLUMNS if c not in ("dataset", "flow_basis")]
+    )
+    require_flow_bases(frame, name=name)
     if frame.empty:
         raise InvalidParameterError(name, "an empty frame", "a frame with at least one row")
-    out = frame.groupby([*by, year_col], sort=True, observed=True)[value_col].sum().reset_index()
+    mirror = "flow_basis" in frame.columns and value_col == "value_usd"
+    if mirror:  # trade with flow bases: also the share of each total from mirror flows
+        frame = frame.assign(mirror_value_usd=coverage.mirror_value_usd(frame))
+    sums = [value_col, "mirror_value_usd"] if mirror else [value_col]
+    out = frame.groupby([*by, year_col], sort=True, observed=True)[sums].sum().reset_index()
     out[year_col] = out[year_col].astype("int64")
+    if mirror:
+        out["mirror_share_pct"] = coverage.mirror_share_pct(
+            out.pop("mirror_value_usd"), out[value_col]
+        )
     return out
 
 

@@ -49,7 +49,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import geo
+from . import coverage, geo
 from .checks import (
     require_columns,
     require_no_nan,
@@ -278,6 +278,22 @@ class IntraBlocShares:
         return self.bloc.pivot(index="sector", columns="year", values="intra_share_pct")
 
 
+def _add_mirror_share(
+    out: pd.DataFrame, g: pd.DataFrame, keys: list[str], total: str
+) -> pd.DataFrame:
+    """Add ``mirror_share_pct`` = 100 * mirror value / ``total`` when ``g`` knows mirror flows.
+
+    ``g`` is the frame that was summed into ``out`` by ``keys``; it has ``mirror_value_usd``
+    when the trade frame had a ``flow_basis`` column (:func:`coopstats.checks.require_trade`).
+    """
+    if "mirror_value_usd" not in g.columns:
+        return out
+    m = g.groupby(keys, sort=True)["mirror_value_usd"].sum().rename("_mirror").reset_index()
+    out = out.merge(m, on=keys, how="left")
+    out["mirror_share_pct"] = coverage.mirror_share_pct(out.pop("_mirror").fillna(0.0), out[total])
+    return out
+
+
 def _shares(g: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     g = g.assign(_intra=np.where(g["exporter_member"], g["value_usd"], 0.0))
     out = (
@@ -289,7 +305,7 @@ def _shares(g: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         out["intra_share_pct"] = 100.0 * out["intra_imports_usd"] / out["imports_usd"]
         out["extra_share_pct"] = 100.0 * out["extra_imports_usd"] / out["imports_usd"]
-    return out
+    return _add_mirror_share(out, g, keys, "imports_usd")
 
 
 def intra_bloc_shares(
@@ -300,6 +316,7 @@ def intra_bloc_shares(
     include_total: bool = True,
     members: MembersArg = None,
     as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    cif_fob_ratio: float | None = None,
 ) -> IntraBlocShares:
     r"""Intra-bloc share of members' imports and extra-bloc import dependence.
 
@@ -330,13 +347,21 @@ def intra_bloc_shares(
         :mod:`coopstats.geo`.
     as_of
         Which day of the year decides membership (``year_end``, ``year_start``, ``mid_year``).
+    cif_fob_ratio
+        ``None`` (default): values as they are. A ratio :math:`r \ge 1` divides CIF-valued
+        rows (``valuation == "CIF"``; :func:`coopstats.coverage.with_valuation` adds the
+        column) by :math:`r` first, so reported imports and mirror exports are compared on an
+        FOB basis; :data:`coopstats.coverage.DEFAULT_CIF_FOB_RATIO` = 1.10 is the IMF DOTS
+        convention. BACI values are already FOB.
 
     Returns
     -------
     IntraBlocShares
         ``members`` frame: ``year, bloc, importer_iso3, sector, imports_usd,
-        intra_imports_usd, extra_imports_usd, intra_share_pct, extra_share_pct``; ``bloc``
-        frame: the same without ``importer_iso3``.
+        intra_imports_usd, extra_imports_usd, intra_share_pct, extra_share_pct``, plus
+        ``mirror_share_pct`` (share of ``imports_usd`` from mirror flows) when the trade
+        frame has ``flow_basis`` (reported, mirror and reconciled rows may be mixed);
+        ``bloc`` frame: the same without ``importer_iso3``.
 
     Raises
     ------
@@ -359,7 +384,7 @@ def intra_bloc_shares(
     30.0
     """
     _validate_bloc(bloc)
-    tr = require_trade(trade)
+    tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     tr = tr[tr["importer_member"]]
@@ -372,6 +397,7 @@ def intra_bloc_shares(
         "bloc": bloc,
         "as_of": as_of,
         "members_source": "coopstats.geo" if members is None else "argument",
+        "cif_fob_ratio": cif_fob_ratio,
     }
     return IntraBlocShares(members=by_member, bloc=by_bloc, params=params)
 
@@ -381,11 +407,13 @@ def intra_bloc_shares(
 # ---------------------------------------------------------------------------------------
 
 
-def _supplier_frame(trade, *, bloc, scope, level, sector_map, include_total, members, as_of):
+def _supplier_frame(
+    trade, *, bloc, scope, level, sector_map, include_total, members, as_of, cif_fob_ratio=None
+):
     _validate_bloc(bloc)
     validate_literal("scope", scope, ("extra", "all"))
     validate_literal("level", level, ("bloc", "member"))
-    tr = require_trade(trade)
+    tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     tr = tr[tr["importer_member"]]
@@ -393,8 +421,9 @@ def _supplier_frame(trade, *, bloc, scope, level, sector_map, include_total, mem
         tr = tr[~tr["exporter_member"]]
     tr = _with_sectors(tr, sector_map, include_total=include_total, source=trade)
     keys = ["year", "sector"] if level == "bloc" else ["year", "importer_iso3", "sector"]
+    sums = ["value_usd", "mirror_value_usd"] if "mirror_value_usd" in tr.columns else ["value_usd"]
     g = (
-        tr.groupby([*keys, "exporter_iso3"], sort=True)["value_usd"]
+        tr.groupby([*keys, "exporter_iso3"], sort=True)[sums]
         .sum()
         .reset_index()
         .rename(columns={"exporter_iso3": "supplier_iso3"})
@@ -412,6 +441,7 @@ def supplier_concentration(
     include_total: bool = True,
     members: MembersArg = None,
     as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    cif_fob_ratio: float | None = None,
 ) -> pd.DataFrame:
     r"""Supplier concentration of the bloc's (or each member's) imports: HHI on 0–1 shares.
 
@@ -435,7 +465,7 @@ def supplier_concentration(
         ``"bloc"`` (members pooled) or ``"member"`` (each member).
     scope
         ``"extra"`` (non-member suppliers) or ``"all"``.
-    sector_map, include_total, members, as_of
+    sector_map, include_total, members, as_of, cif_fob_ratio
         As in :func:`intra_bloc_shares`.
 
     Returns
@@ -443,7 +473,8 @@ def supplier_concentration(
     pandas.DataFrame
         One row per ``year, bloc, [importer_iso3,] sector``: ``imports_usd`` (in scope),
         ``n_suppliers``, ``hhi`` (0–1), ``hhi_points`` (0–10 000), ``top_supplier_iso3``,
-        ``top_supplier_share_pct``.
+        ``top_supplier_share_pct``, and ``mirror_share_pct`` (share of ``imports_usd`` from
+        mirror flows) when the trade frame has ``flow_basis``.
 
     Raises
     ------
@@ -472,6 +503,7 @@ def supplier_concentration(
         include_total=include_total,
         members=members,
         as_of=as_of,
+        cif_fob_ratio=cif_fob_ratio,
     )
     g = g[g["value_usd"] > 0]
     tot = g.groupby(keys, sort=True)["value_usd"].transform("sum")
@@ -492,6 +524,7 @@ def supplier_concentration(
     )
     out = out.merge(top, on=keys, how="left", validate="one_to_one")
     out["top_supplier_share_pct"] = 100.0 * out.pop("_top") / out["imports_usd"]
+    out = _add_mirror_share(out, g, keys, "imports_usd")
     out.insert(1, "bloc", bloc)
     return out
 
@@ -506,6 +539,7 @@ def top_suppliers(
     include_total: bool = True,
     members: MembersArg = None,
     as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    cif_fob_ratio: float | None = None,
 ) -> pd.DataFrame:
     r"""Return the ``n`` largest suppliers of the bloc's imports per sector and year.
 
@@ -522,14 +556,15 @@ def top_suppliers(
         One of :data:`coopstats.columns.BLOCS`.
     n
         Number of suppliers to keep (>= 1).
-    scope, sector_map, include_total, members, as_of
+    scope, sector_map, include_total, members, as_of, cif_fob_ratio
         As in :func:`supplier_concentration`.
 
     Returns
     -------
     pandas.DataFrame
         ``year, bloc, sector, rank, supplier_iso3, value_usd, share_pct,
-        cumulative_share_pct`` (rank 1 = largest).
+        cumulative_share_pct`` (rank 1 = largest), and ``mirror_share_pct`` (share of the
+        supplier's value from mirror flows) when the trade frame has ``flow_basis``.
 
     Raises
     ------
@@ -560,6 +595,7 @@ def top_suppliers(
         include_total=include_total,
         members=members,
         as_of=as_of,
+        cif_fob_ratio=cif_fob_ratio,
     )
     g = g[g["value_usd"] > 0]
     g = g.assign(share_pct=100.0 * g["value_usd"] / g.groupby(keys)["value_usd"].transform("sum"))
@@ -582,6 +618,9 @@ def top_suppliers(
         "share_pct",
         "cumulative_share_pct",
     ]
+    if "mirror_value_usd" in g.columns:
+        g["mirror_share_pct"] = coverage.mirror_share_pct(g["mirror_value_usd"], g["value_usd"])
+        cols.append("mirror_share_pct")
     return g[cols].reset_index(drop=True)
 
 
@@ -636,6 +675,7 @@ def _dependency_metrics(trade, world_exports, *, bloc, members, as_of, zero_expo
     )
     m = m.merge(top, on=["year", "hs6_code"], how="left")
     m["top_supplier_share_pct"] = 100.0 * m.pop("_top") / m["extra_imports_usd"]
+    m = _add_mirror_share(m, imp, ["year", "hs6_code"], "extra_imports_usd")
     x = exp.groupby(["year", "hs6_code"], sort=True)["value_usd"].sum().rename("extra_exports_usd")
     m = m.merge(x.reset_index(), on=["year", "hs6_code"], how="left")
     m["extra_exports_usd"] = m["extra_exports_usd"].fillna(0.0)  # no row = no exports (tidy trade)
@@ -1201,6 +1241,7 @@ def substitution_capacity(
     include_total: bool = True,
     members: MembersArg = None,
     as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    cif_fob_ratio: float | None = None,
 ) -> SubstitutionResult:
     r"""Intra-bloc substitution capacity for each member's extra-bloc imports.
 
@@ -1231,7 +1272,7 @@ def substitution_capacity(
         One of :data:`coopstats.columns.BLOCS`.
     capacity
         Which exports of the other members count (see above).
-    sector_map, include_total, members, as_of
+    sector_map, include_total, members, as_of, cif_fob_ratio
         As in :func:`intra_bloc_shares`.
 
     Returns
@@ -1265,7 +1306,7 @@ def substitution_capacity(
     """
     _validate_bloc(bloc)
     validate_literal("capacity", capacity, ("extra_bloc_exports", "exports_excl_importer"))
-    tr = require_trade(trade)
+    tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
     imp = (

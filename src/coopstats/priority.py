@@ -54,6 +54,7 @@ import pandas as pd
 
 from .checks import (
     require_columns,
+    require_flow_bases,
     require_no_nan,
     require_nonnegative,
     require_single_basis,
@@ -179,7 +180,7 @@ def _exports_long(exports: pd.DataFrame, *, name: str = "exports") -> pd.DataFra
     require_columns(exports, cols, name=name)
     require_no_nan(exports, cols, name=name)
     require_nonnegative(exports, "value_usd", name=name)
-    require_single_basis(exports, name=name, columns=("dataset", "flow_basis"))
+    require_flow_bases(exports, name=name)  # reported, mirror and reconciled rows may mix
     key = [*cols[:3], "importer_iso3"] if "importer_iso3" in exports.columns else cols[:3]
     require_unique(exports, key, name=name)
     if exports.empty:
