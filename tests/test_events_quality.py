@@ -1,4 +1,4 @@
-"""Quality targets of the press-release reader on the labelled development set (issue 7).
+"""Quality targets of the press-release reader on the labelled development set (issues 7, 14).
 
 The scores are computed by benchmarks/events_quality.py on the seed press releases (read from
 ../shared) and our own texts in tests/data/events_dev/; the targets are the issue's.
@@ -67,11 +67,22 @@ def fixture_scores(shared_dir):
 
 @pytest.mark.parametrize("subset", ["dev", "holdout", "all"])
 def test_quality_targets_are_met(scores, subset):
-    s = scores[subset][0]
-    assert s["countries"]["f1"] >= 0.95
-    assert s["sectors"]["f1"] >= 0.85
-    assert s["figures"]["f1"] >= 0.85
-    assert s["event_date"]["accuracy"] >= 0.8
+    """Issue 14's targets on every subset (the hold-out texts are never tuned on).
+
+    The share of wrong dates among the dates given (at most 1 in 20) is checked on the pooled
+    set: a subset gives 15-30 dates, too few to tell 1 in 20 from 1 in 15.
+    """
+    failed = _quality().target_failures(scores[subset][0])
+    if subset != "all":
+        failed.pop("event_date_given_wrong_share", None)
+    assert failed == {}
+
+
+def test_figure_periods_and_qualifiers_are_scored(scores):
+    s = scores["all"][0]
+    assert s["figures_period"]["f1"] >= 0.9
+    assert s["figure_qualifier_accuracy"] >= 0.9
+    assert s["event_span_accuracy"] >= 0.9
 
 
 def test_scoring_counts_misses_and_extras():
@@ -105,3 +116,7 @@ def test_scoring_counts_misses_and_extras():
         "figures_f1": 0.5,
         "event_date_accuracy": 0.0,
     }
+    wrong = {"a": {**exp["a"], "event_date": "2025-01-02"}}
+    s = q.score(wrong, exp)
+    assert s["event_date"]["given"] == 1 and s["event_date"]["given_wrong_share"] == 1.0
+    assert "event_date_given_wrong_share" in q.target_failures(s)

@@ -55,7 +55,7 @@ _WORD_DATE = r"\d{1,2}\s+" + _MONTH_WORD + r"(?:\s+\d{4})?(?:\s*(?:года|г\.
 _ANY_DATE = rf"(?:{_NUM_DATE}|{_WORD_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|сегодня|вчера)"
 #: A line that is only a date and/or a time (with separators and "в"), or a labelled stamp.
 _STAMP_ONLY = re.compile(
-    rf"^\s*(?:{_TIME}\s*[,|/·•—–-]?\s*)?{_ANY_DATE}(?:\s*[,|/·•—–-]?\s*(?:в\s+)?{_TIME})?"
+    rf"^\s*(?:[А-ЯЁ][А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?,\s*)?(?:{_TIME}\s*[,|/·•—–-]?\s*)?{_ANY_DATE}(?:\s*[,|/·•—–-]?\s*(?:в\s+)?{_TIME})?"
     r"(?:\s*\((?:обновлено|изменено|ред\.)[^)]*\))?\s*[|·•]?\s*(?:\d+\s*)?$",
     re.IGNORECASE,
 )

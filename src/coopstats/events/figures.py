@@ -204,6 +204,8 @@ _UP_TO_VERBS = frozenset(
         "расширить",
     }
 )
+#: Verbs of exceeding right before a number ("превысил 11 млрд", "может превысить 250 млн").
+_EXCEED = frozenset({"превысить", "превышать", "перевалить", "превзойти"})
 #: Nouns counted as parties of the event, not figures ("двух стран", "трех государств").
 _PARTY_NOUNS = frozenset({"страна", "государство", "сторона", "республика", "держава"})
 #: Nouns of time: a number of them is a duration or an age, not a figure.
@@ -223,6 +225,23 @@ _DURATION_NOUNS = frozenset(
         "квартал",
         "полугодие",
         "пятилетка",
+    }
+)
+#: Words of plans and forecasts (a figure in such a sentence inherits no earlier period).
+_PLAN_WORDS = frozenset(
+    {
+        "планироваться",
+        "планировать",
+        "план",
+        "прогноз",
+        "ожидаться",
+        "рассчитывать",
+        "намерен",
+        "предполагаться",
+        "предусматривать",
+        "рекомендовать",
+        "должный",
+        "цель",
     }
 )
 #: Nouns too general to say what a figure measures.
@@ -372,17 +391,26 @@ def _sentence_period(
     return best[1] if best else None
 
 
-def _period(an: Analysis, sent: int, pos: int, publication_year: int | None = None) -> str | None:
+def _period(
+    an: Analysis, sent: int, pos: int, publication_year: int | None = None, *, carry: bool = True
+) -> str | None:
     """Return the reporting period of a figure: its sentence's, else an earlier sentence's.
 
     An earlier sentence counts when it is in the same paragraph (no line break between) or
     is the sentence right before ("В 2024 году товарооборот вырос на 12 %. Экспорт составил
-    ..." -> 2024 for both), up to three sentences back.
+    ..." -> 2024 for both), up to three sentences back; not into a sentence about plans
+    (future tense, "планируется", "прогноз" ...), not a span of years (a programme's term),
+    and only when ``carry`` (figures with a unit or a measure noun: counts of things named
+    in passing do not inherit a reporting period).
     """
     text = an.text
     found = _sentence_period(text, an.sentences[sent], pos, publication_year)
-    if found:
+    if found or not carry:
         return found
+    if any(
+        t.feats.get("Tense") == "Fut" or t.lemma in _PLAN_WORDS for t in an.sentence_tokens(sent)
+    ):
+        return None  # a plan or forecast is not a figure of the earlier sentence's period
     for back in range(1, 4):
         k = sent - back
         if k < 0:
@@ -394,7 +422,7 @@ def _period(an: Analysis, sent: int, pos: int, publication_year: int | None = No
             break
         found = _sentence_period(text, an.sentences[k], an.sentences[k][1], publication_year)
         if found:
-            return found
+            return None if ".." in found and "-" not in found else found  # plans: "2025..2030"
     return None
 
 
@@ -463,6 +491,11 @@ def _measure_before(tokens: list[Token], i: int, sent: int) -> str | None:
 
 
 def _qualifier(text: str, start: int, sent_start: int, tokens: list[Token], i0: int) -> str | None:
+    k = i0 - 1
+    while k >= 0 and tokens[k].text in ("$", "€", "₽"):
+        k -= 1
+    if k >= 0 and tokens[k].lemma in _EXCEED:
+        return "at_least"  # "превысил 11 млрд долларов"
     before = text[max(sent_start, start - 30) : start]
     before = re.sub(r"[$€₽]\s*$", "", before)
     for rx, name in _QUALIFIERS:
@@ -698,7 +731,10 @@ def find_figures(an: Analysis, *, publication_date=None) -> list[Figure]:
                     what = f"прирост {what}" if what else "прирост"
                 elif window & _CHANGE_DOWN:
                     what = f"снижение {what}" if what else "снижение"
-        period = _period(an, sent, s, pub_year)
+        carry = unit != "count" or bool(
+            {w for t in an.sentence_tokens(sent) for w in t.lemmas} & measure_lemmas()
+        )
+        period = _period(an, sent, s, pub_year, carry=carry)
         quoted = _in_quote(text, s)
         key = (round(value, 6), unit)
         earlier = seen.get(key, [])
