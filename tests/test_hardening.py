@@ -399,3 +399,15 @@ def test_multi_member_gzip_is_read_whole(tmp_path: Path) -> None:
     path = tmp_path / "bulk.gz"
     path.write_bytes(gzip.compress(head.encode()) + gzip.compress(row.encode()))
     assert comtrade.read_comtrade_records(path).rows_in == 1
+
+
+def test_dictionary_member_size_is_capped(
+    tmp_path: Path, dicts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    z = write_zip(tmp_path, dicts, HEADER + "\n".join(GOOD) + "\n")
+    monkeypatch.setattr(baci, "READ_LIMITS", baci.ReadLimits(max_dictionary_bytes=1_000))
+    with pytest.raises(LimitExceededError) as err:
+        baci.open_release(z)
+    assert err.value.limit == "max_dictionary_bytes" and "country_codes_V202201.csv" in str(
+        err.value
+    )
