@@ -254,3 +254,96 @@ def test_real_extract_has_the_belarus_russia_blackout(shared_dir):
     pairs = found[found["kind"] == "pair"]
     assert len(pairs) > 0 and (pairs["value_last_year_usd"] >= 1e6).all()
     assert (pairs["last_year_with_flows"] == 2022).all() and (pairs["year_from"] == 2024).all()
+
+
+# ---------------------------------------------------------------------------- report sections
+FACTS = pd.DataFrame(
+    {
+        "fact_id": ["F1", "F2", "F3", "F4", "F5"],
+        "metric": ["trade_turnover", "trade_turnover", "trade_turnover", "exports", "exports"],
+        "reporter_iso3": ["BLR", "RUS", "BLR", "BLR", "BLR"],
+        "partner_iso3": ["RUS", "BLR", "RUS", "RUS", "RUS"],
+        "bloc": "UNION_STATE",
+        "sector": ["total", "total", "total", "microelectronics", "microelectronics"],
+        "period": ["2021", "2023", "2023", "2024", "2024-01..2024-06"],
+        "value": [38.5e9, 46.5e9, 53e9, 192e6, 90e6],
+        "unit": "USD",
+        "currency": "USD",
+        "price_basis": "current",
+        "source_title": "t",
+        "source_url": "u",
+        "source_date": "2025-01-01",
+        "language": "ru",
+        "note": [
+            "goods turnover",
+            "goods turnover (Russian data)",
+            "trade in goods and services per BelTA",
+            "microelectronics exports",
+            "first half",
+        ],
+    }
+)
+
+
+def test_coverage_section_never_raises_on_absent_data(panel):
+    assert cv.coverage_section(None, what="BLR -> RUS flows").startswith("No data: BLR -> RUS")
+    text = cv.coverage_section(panel, countries=["BLR"], language="ru")
+    assert text.startswith("**Покрытие.**") and "BLR↔RUS" in text
+
+
+def test_facts_coverage_statement_counts_years():
+    s = pd.DataFrame(
+        {
+            "year": [2016, 2018],
+            "fact_id": ["F1", "F2"],
+            "trade_basis": "goods",
+            "caveats": ["", "approximate"],
+        }
+    )
+    text = cv.facts_coverage_statement(s, start_year=2015, end_year=2018, what="X")
+    assert "2 of 4 years have a cited figure (2016, 2018)" in text
+    assert "1 figure(s) carry a caveat" in text and "No cited figure for 2015, 2017" in text
+    empty = cv.facts_coverage_statement(s.head(0), start_year=2015, end_year=2018, what="X")
+    assert empty.startswith("No data") and "facts.csv" in empty
+
+
+def test_trade_beside_official_marks_the_blackout_and_labels_sources(panel):
+    flow = panel[panel["hs6_code"] == "854231"].assign(sector="microelectronics")
+    side = cv.trade_beside_official(
+        flow,
+        FACTS,
+        country_iso3="BLR",
+        partner_iso3="RUS",
+        start_year=2019,
+        end_year=2024,
+        sectors=["microelectronics"],
+        data_years=range(2015, 2024),
+    )
+    by = side.set_index(["year", "status"])
+    assert by.loc[(2021, "trade data"), "value_usd"] == 8e6
+    assert {y for y, s in by.index if s == "blackout"} == {2022, 2023}
+    assert (2024, "outside the data") in by.index  # the dataset ends in 2023
+    official = side[side["status"] == "official"]
+    assert list(official["fact_id"]) == ["F4"]  # the half-year figure is left out
+    assert official["source"].iloc[0].startswith("official statements (facts table")
+    text = cv.trade_beside_official_statement(side, country_iso3="BLR", partner_iso3="RUS")
+    assert "trade data up to 2021 ($8.0 m in 2021)" in text
+    assert "blackout in 2022, 2023" in text and "2024: $192.0 m (F4)" in text
+    turn = cv.trade_beside_official(
+        None,
+        FACTS,
+        country_iso3="BLR",
+        partner_iso3="RUS",
+        start_year=2015,
+        end_year=2024,
+        measure="turnover",
+    )
+    # goods and goods-and-services figures for 2023 stay on separate, labelled lines
+    assert set(turn.loc[turn["year"] == 2023, "trade_basis"]) == {"goods", "goods_and_services"}
+    assert turn["source"].nunique() == 2
+
+
+def test_known_blackout_statement():
+    assert "no RUS↔BLR flow from 2022" in cv.known_blackout_statement("RUS", "BLR")
+    assert "No reporting blackout of ARM↔KAZ" in cv.known_blackout_statement("ARM", "KAZ")
+    assert "с 2022 г. нет" in cv.known_blackout_statement("BLR", "RUS", language="ru")
