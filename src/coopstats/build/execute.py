@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import NotebookExecutionError
 from ..provenance import PROVENANCE_MIME
 from .definitions import ReportDefinition
+from .sanitize import warnings_to_notes
 
 __all__ = ["KERNEL_NAME", "prepare", "clean_outputs", "execute", "provenance_record"]
 
@@ -147,7 +148,8 @@ def execute(nb, definition: ReportDefinition, root: Path, params: dict, timeout:
             f"partially executed notebook kept at {failed.relative_to(root)}; "
             f"definition {definition.path}"
         )
-    return clean_outputs(result.nb), result.time
+    # no warning, log line or local path reaches a page: stderr becomes an escaped note
+    return clean_outputs(warnings_to_notes(result.nb)), result.time
 
 
 def _set_env(values: Mapping[str, str | None]) -> None:
