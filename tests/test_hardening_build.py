@@ -321,3 +321,40 @@ def test_cli_reports_a_file_system_error_without_traceback(
     err = capsys.readouterr().err
     assert code == 2 and str(blocker) in err and "FileExistsError" in err
     assert "Traceback" not in err
+
+
+_KILL_BETWEEN_RENAMES = """
+import os, signal, sys
+from pathlib import Path
+from coopstats.sources import ingest
+ingest._exchange = lambda a, b: False  # the two-rename fallback
+real = os.rename
+def rename(src, dst):
+    if Path(src).name.startswith(".processed-build-"):
+        os.kill(os.getpid(), signal.SIGKILL)  # kill -9 between the two renames
+    return real(src, dst)
+ingest.os.rename = rename
+ingest.build_processed(sys.argv[1], sys.argv[2])
+"""
+
+
+def test_kill_9_during_the_swap_is_recovered_by_the_next_build(tmp_path: Path, root: Path) -> None:
+    project = make_project(tmp_path, root)
+    raw, processed = project / "data" / "raw", project / "data" / "processed"
+    _build(project)
+    manifest = json.loads((processed / "manifest.json").read_text())
+    (raw / "downloads" / "BACI_HS17_Y2020_V202201.csv").write_text(
+        HEADER + "\n".join(ROWS[:2]) + "\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILL_BETWEEN_RENAMES, str(raw), str(processed)],
+        capture_output=True,
+        timeout=300,
+    )
+    assert proc.returncode == -9
+    assert not processed.exists() and (processed.parent / ".processed.old").is_dir()
+    assert list(processed.parent.glob(".processed-build-*"))  # the killed build's folder
+    ingest._recover(processed)  # the first thing the next build does
+    for name, meta in manifest["outputs"].items():  # the previous outputs, byte for byte
+        assert _sha(processed / name) == meta["sha256"]
+    assert not list(processed.parent.glob(".processed-build-*"))
