@@ -23,7 +23,7 @@ from .lexicon import country_matcher, country_words, sector_matcher, unit_matche
 from .nlp import Analysis, lemmas, norm
 from .organizations import is_proper_name
 
-__all__ = ["find_countries", "find_sectors", "body_name_tokens"]
+__all__ = ["find_countries", "find_sectors", "body_name_tokens", "title_tokens"]
 
 
 #: Head nouns of the names of bodies (a sector word in such a name is not a sector mention).
@@ -175,7 +175,19 @@ def _application(tokens: list, k: int) -> bool:
         if low in ("в", "во") and j > 0 and tokens[j - 1].lemmas & _USE_VERBS:
             return True
         if low == "как":
-            return any("такой" in t.lemmas for t in tokens[max(0, j - 5) : j])
+            # "такие отрасли, как X, Y" counts, unless the list is itself a use: "основа
+            # для таких отраслей, как X", "применяется в таких отраслях, как X"
+            m = j - 1
+            while m >= 0 and j - m <= 6 and tokens[m].sent == tokens[k].sent:
+                w = tokens[m].text.lower()
+                if w == "для":
+                    return True
+                if w in ("в", "во"):
+                    return m > 0 and bool(tokens[m - 1].lemmas & _USE_VERBS)
+                if not (tokens[m].pos in ("ADJ", "NOUN", "DET", "PUNCT") or w == ","):
+                    return False
+                m -= 1
+            return False
         if tok.pos == "ADJ":
             pass
         elif tok.pos == "CCONJ" or low == ",":
@@ -188,17 +200,97 @@ def _application(tokens: list, k: int) -> bool:
     return False
 
 
+_TITLE_HEADS = frozenset(
+    {
+        "министр",
+        "замминистра",
+        "вице-министр",
+        "министерство",
+                "департамент",
+        "комитет",
+        "ведомство",
+        "управление",
+        "агентство",
+        "служба",
+        "отдел",
+        "директор",
+        "начальник",
+        "руководитель",
+        "председатель",
+        "советник",
+        "уполномоченный",
+    }
+)
+
+
+def title_tokens(an: Analysis) -> set[int]:
+    """Token indices of portfolio titles and unit names: "министр сельского хозяйства",
+    "замминистра энергетики", "департамент промышленной политики" (the genitive words after the
+    head noun); a portfolio names a job, not an area of cooperation.
+    """
+    tokens = an.tokens
+    out: set[int] = set()
+    for k, t in enumerate(tokens):
+        if not (t.lemmas & _TITLE_HEADS) and not t.text.lower().startswith("замминистр"):
+            continue
+        j = k + 1
+        while j < len(tokens) and j - k <= 8 and tokens[j].sent == t.sent:
+            u = tokens[j]
+            if u.text in ("и", ",") or (
+                u.pos in ("NOUN", "ADJ", "PROPN") and u.feats.get("Case") == "Gen"
+            ):
+                out.add(j)
+                j += 1
+                continue
+            if u.text.lower() == "по" and j == k + 1:  # "комитет по энергетике"
+                out.add(j)
+                j += 1
+                while j < len(tokens) and (
+                    tokens[j].feats.get("Case") == "Dat" or tokens[j].text in ("и", ",")
+                ):
+                    out.add(j)
+                    j += 1
+            break
+    return out
+
+
+def _sectors_of(payload: dict) -> list[str]:
+    return [s.strip() for s in payload["sector"].split("|") if s.strip()]
+
+
 def find_sectors(an: Analysis, org_tokens: set[int]) -> list[str]:
     """Return the sectors named in the text, in :data:`coopstats.columns.SECTORS` order.
 
-    ``org_tokens`` are token indices inside names of bodies, which name no sector.
+    ``org_tokens`` are token indices inside names of bodies and companies, which name no
+    sector; nor do portfolio titles (:func:`title_tokens`). A lexicon phrase may stand for
+    several sectors ("сельхозтехника": machinery and agriculture; ``sector`` column
+    ``machinery|agriculture``). A hyphenated compound ("СВЧ-электроника") is looked up by
+    its last part when the whole word is not in the lexicon. Lists of industries ("такие
+    отрасли, как X, Y") count; a sector named as a use of something else ("материалы для
+    машиностроения") does not.
     """
     tokens = an.tokens
+    skip = set(org_tokens) | title_tokens(an)
     kept = set()
-    for hit in sector_matcher().find(tokens, skip=org_tokens):
-        if any(k in org_tokens for k in range(hit.first, hit.last)):
+    matcher = sector_matcher()
+    covered: set[int] = set()
+    for hit in matcher.find(tokens, skip=skip):
+        covered.update(range(hit.first, hit.last))
+        if any(k in skip for k in range(hit.first, hit.last)):
             continue
         if _application(tokens, hit.first):
             continue
-        kept.add(hit.entry.payload["sector"])
+        kept.update(_sectors_of(hit.entry.payload))
+    for k, t in enumerate(tokens):
+        if k in covered or k in skip or "-" not in t.text[1:-1]:
+            continue
+        last = t.text.rsplit("-", 1)[1]
+        if len(last) < 4:
+            continue
+        forms = lemmas(last)[0]
+        for form in sorted(forms):
+            entries = [e for e in matcher._first.get(form, ()) if len(e.words) == 1]
+            if entries and not _application(tokens, k):
+                kept.update(_sectors_of(entries[0].payload))
+                break
     return [s for s in SECTORS if s in kept]
