@@ -103,7 +103,7 @@ logger = logging.getLogger(__name__)
 FLOW_COLUMNS = ("t", "i", "j", "k", "v", "q")
 
 _VERSION = r"V(\d{6}[a-z]?)"
-_FLOW_RE = re.compile(rf"^BACI_(HS\d{{2}})_Y(\d{{4}})_{_VERSION}\.csv$")
+_FLOW_RE = re.compile(rf"^BACI_(HS\d{{2}})_Y(\d{{4}})_{_VERSION}(?:_([a-z][a-z0-9]*))?\.csv$")
 _ZIP_RE = re.compile(rf"^BACI_(HS\d{{2}})_{_VERSION}\.zip$")
 _COUNTRY_RE = re.compile(rf"^country_codes_{_VERSION}\.csv$")
 _PRODUCT_RE = re.compile(rf"^product_codes_(HS\d{{2}})_{_VERSION}\.csv$")
@@ -249,6 +249,9 @@ class FlowFile:
         Member name inside the zip; ``None`` for a plain file.
     revision, year, version
         Parsed from the file name.
+    extract : str or None
+        The tag of a partial extract (``BACI_HS17_Y2022_V202601_crm30.csv`` -> ``"crm30"``):
+        a file holding some products of the year only; ``None`` for CEPII's own files.
     """
 
     path: Path
@@ -256,6 +259,7 @@ class FlowFile:
     revision: str
     year: int
     version: str
+    extract: str | None = None
 
     @property
     def name(self) -> str:
@@ -333,6 +337,10 @@ class Release:
         :func:`read_product_codes` of ``product_codes_<revision>_V<version>.csv``.
     dictionary_sources : tuple of str
         Where the two dictionaries were read from.
+    extract : str or None
+        Tag of a partial extract (all its flow files carry it), ``None`` for a full release.
+        An extract keeps the release's dataset label (it *is* BACI data of that release) but
+        covers only the products in its files.
     """
 
     revision: str
@@ -341,6 +349,7 @@ class Release:
     countries: pd.DataFrame = field(repr=False)
     products: pd.DataFrame = field(repr=False)
     dictionary_sources: tuple[str, ...] = ()
+    extract: str | None = None
 
     @property
     def dataset(self) -> str:
@@ -598,8 +607,21 @@ def _assemble(
         "!".join(map(str, s)) if isinstance(s, tuple) else str(s)
         for s in (country_src, product_src)
     )
+    tags = sorted({f.extract or "" for f in flows})
+    if len(tags) > 1:
+        raise DataFileError(
+            f"release {revision} V{version} mixes full yearly files and extracts {tags[1:]}",
+            path=flows[0].path,
+            hint="keep extracts (BACI_..._V<version>_<tag>.csv) apart from CEPII's files",
+        )
     return Release(
-        revision, version, tuple(sorted(flows, key=lambda f: f.year)), countries, products, srcs
+        revision,
+        version,
+        tuple(sorted(flows, key=lambda f: f.year)),
+        countries,
+        products,
+        srcs,
+        extract=tags[0] or None,
     )
 
 
@@ -637,7 +659,9 @@ def open_release(path: str | Path, *, dictionaries: str | Path | None = None) ->
         for member in names:
             base = member.rsplit("/", 1)[-1]
             if fm := _FLOW_RE.match(base):
-                flows.append(FlowFile(path, member, fm.group(1), int(fm.group(2)), fm.group(3)))
+                flows.append(
+                    FlowFile(path, member, fm.group(1), int(fm.group(2)), fm.group(3), fm.group(4))
+                )
             elif kind := parse_dictionary_name(base):
                 dicts.setdefault(kind, (path, member))
         if not flows:
@@ -664,11 +688,12 @@ def open_release(path: str | Path, *, dictionaries: str | Path | None = None) ->
             where=f"{path} (or {extra[0] if extra else path.parent})",
         )
     revision, year, version = parse_flow_name(path.name)
+    tag = _FLOW_RE.match(path.name).group(4)
     cands = _dictionary_candidates([path.parent, *extra])
     return _assemble(
         revision,
         version,
-        [FlowFile(path, None, revision, year, version)],
+        [FlowFile(path, None, revision, year, version, tag)],
         cands.get(("country", None, version)),
         cands.get(("product", revision, version)),
         where=" or ".join(str(d) for d in [path.parent, *extra]),
@@ -682,6 +707,10 @@ def find_releases(
 
     Loose CSVs of the same revision and version are grouped into one release; a year present
     both in a zip and as a loose CSV is an error (which one is meant would be a guess).
+    Partial extracts (``BACI_HS17_Y2022_V202601_crm30.csv``: CEPII's layout, some products
+    only) form a release of their own with :attr:`Release.extract` set, after the full
+    releases; an extract is skipped (with a warning) when the full release of the same
+    revision and version is present.
 
     A ``.csv`` or ``.zip`` whose name starts with ``BACI`` but does not follow CEPII's
     pattern (a browser's ``BACI_HS17_Y2020_V202201(1).csv``, a renamed release) is an error
@@ -694,6 +723,7 @@ def find_releases(
     """
     zips: list[Path] = []
     loose: dict[tuple[str, str], list[Path]] = {}
+    extracts: dict[tuple[str, str, str], list[Path]] = {}
     dict_dirs = []
     unknown: list[Path] = []
     for loc in locations:
@@ -704,7 +734,9 @@ def find_releases(
         for p in sorted(loc.iterdir()):
             if _ZIP_RE.match(p.name):
                 zips.append(p)
-            elif fm := _FLOW_RE.match(p.name):
+            elif (fm := _FLOW_RE.match(p.name)) and fm.group(4):
+                extracts.setdefault((fm.group(1), fm.group(3), fm.group(4)), []).append(p)
+            elif fm:
                 loose.setdefault((fm.group(1), fm.group(3)), []).append(p)
             elif p.name.upper().startswith("BACI") and p.suffix.lower() in (".csv", ".zip"):
                 unknown.append(p)
@@ -758,7 +790,36 @@ def find_releases(
             cands.get(("product", revision, version)),
             where=" or ".join(str(d) for d in dict_dirs),
         )
-    return [out[k] for k in sorted(out)]
+    # partial extracts (BACI_HS17_Y2022_V202601_crm30.csv): their own release, unless CEPII's
+    # full release of the same revision and version is present (it holds the same flows)
+    found = [out[k] for k in sorted(out)]
+    for (revision, version, tag), paths in sorted(extracts.items()):
+        if (revision, version) in out:
+            logger.warning(
+                "BACI_%s_V%s extract %r skipped: the full release is present (%s)",
+                revision,
+                version,
+                tag,
+                ", ".join(p.name for p in paths),
+            )
+            continue
+        flows = [FlowFile(p, None, *parse_flow_name(p.name), tag) for p in paths]
+        years = [f.year for f in flows]
+        if len(set(years)) != len(years):
+            raise DataFileError(
+                f"extract {tag!r} has two files for one year", path=paths[0], hint="keep one"
+            )
+        found.append(
+            _assemble(
+                revision,
+                version,
+                flows,
+                cands.get(("country", None, version)),
+                cands.get(("product", revision, version)),
+                where=" or ".join(str(d) for d in dict_dirs),
+            )
+        )
+    return found
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ previous outputs intact. A failed write (permissions, full disk) raises
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import json
 import logging
@@ -59,6 +60,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import schemas
 from ..errors import (
     BuildLockedError,
     CoopstatsError,
@@ -80,6 +82,7 @@ __all__ = [
     "cli_build",
     "bloc_member_union",
     "write_parquet",
+    "write_frame_partitions",
     "OUTPUTS",
     "ROW_GROUP_SIZE",
 ]
@@ -96,8 +99,8 @@ BACI_LOCATIONS = ("downloads/baci", "downloads", "baci")
 #: Blocs whose members' flows are kept row by row.
 MEMBER_BLOCS = ("EAEU", "CIS", "CSTO", "UNION_STATE", "CUSTOMS_UNION")
 
-EXPORTS = ["year", "exporter_iso3", "hs6_code", "hs_revision", "value_usd", "dataset"]
-WORLD = ["year", "hs6_code", "hs_revision", "value_usd", "dataset"]
+EXPORTS = schemas.EXPORTS  # columns of exports_by_country.parquet
+WORLD = schemas.WORLD  # columns of world_totals.parquet
 TRADE_SORT = ["dataset", "year", "exporter_iso3", "importer_iso3", "hs6_code"]
 EXPORTS_SORT = ["dataset", "year", "exporter_iso3", "hs6_code"]
 WORLD_SORT = ["dataset", "year", "hs6_code"]
@@ -263,6 +266,22 @@ def _rel(path: Path, root: Path) -> str:
         return path.name
 
 
+def _root_relative(cleaned: Cleaned, raw: Path) -> Cleaned:
+    """Return ``cleaned`` with its ledger's absolute file paths relative to the project root.
+
+    The root is the folder holding ``data/raw`` (or ``raw``'s parent in another layout), so
+    ``data/raw/wdi/X.csv`` is written the same in every clone: processed data are
+    byte-identical wherever the repository lives.
+    """
+    root = raw.parent.parent if raw.parent.name == "data" else raw.parent
+    ledger = cleaned.ledger.copy()
+    ledger["file"] = [
+        _rel(Path(f), root) if isinstance(f, str) and Path(f).is_absolute() else f
+        for f in ledger["file"]
+    ]
+    return dataclasses.replace(cleaned, ledger=ledger)
+
+
 # --------------------------------------------------------------------------------------------
 # BACI
 # --------------------------------------------------------------------------------------------
@@ -297,10 +316,13 @@ def _constant(value: str, n: int):
 _CHUNK = 262_144
 
 
-def _append_trade(parts: _ParquetParts, att, year: int, release) -> None:
+def _append_trade(
+    parts: _ParquetParts, att, year: int, release, *, by_product: bool = False
+) -> None:
     """Append the canonical trade rows of an :class:`~coopstats.sources.baci.Attributed` scan.
 
-    Sorted by exporter, importer and HS6 code.
+    Sorted by exporter, importer and HS6 code (``by_product``: by HS6 code first, the order
+    of the partition files, whose row groups then each span a few products).
     """
     import pyarrow as pa
 
@@ -311,7 +333,10 @@ def _append_trade(parts: _ParquetParts, att, year: int, release) -> None:
     kx = att.kept_column("k_index")
     n_c, n_p = len(dictionary), len(release.products)
     # one integer key; the rows arrive sorted by BACI code, so the stable sort mostly merges runs
-    order = np.argsort((er.astype(np.int64) * n_c + ir) * n_p + kx, kind="stable")
+    if by_product:
+        order = np.argsort((kx.astype(np.int64) * n_c + er) * n_c + ir, kind="stable")
+    else:
+        order = np.argsort((er.astype(np.int64) * n_c + ir) * n_p + kx, kind="stable")
     usd, q = att.kept_column("value_usd"), att.kept_column("q")
     for start in range(0, max(len(order), 1), _CHUNK):
         o = order[start : start + _CHUNK]
@@ -333,15 +358,23 @@ def _append_trade(parts: _ParquetParts, att, year: int, release) -> None:
         )
 
 
-def _append_exports(parts: _ParquetParts, att, year: int, release) -> None:
-    """Append the ``EXPORTS`` rows of an attributed scan, sorted by exporter and HS6 code."""
+def _append_exports(
+    parts: _ParquetParts, att, year: int, release, *, by_product: bool = False
+) -> None:
+    """Append the ``EXPORTS`` rows of an attributed scan, sorted by exporter and HS6 code.
+
+    ``by_product``: sorted by HS6 code, then exporter (partition files).
+    """
     import pyarrow as pa
 
     dictionary, lut = _ranks(att.iso3)
     hs6 = pa.array(release.products["hs6_code"].to_numpy(dtype=object), type=pa.string())
     er = lut[att.exports_column("i")]
     kx = att.exports_column("k_index")
-    order = np.argsort(er.astype(np.int64) * len(release.products) + kx, kind="stable")
+    if by_product:
+        order = np.argsort(kx.astype(np.int64) * (int(lut.max(initial=0)) + 1) + er, kind="stable")
+    else:
+        order = np.argsort(er.astype(np.int64) * len(release.products) + kx, kind="stable")
     usd = att.exports_column("value_usd")
     for start in range(0, max(len(order), 1), _CHUNK):
         o = order[start : start + _CHUNK]
@@ -360,6 +393,45 @@ def _append_exports(parts: _ParquetParts, att, year: int, release) -> None:
         )
 
 
+def _write_partitions(out: Path, att, year: int, release, world: pd.DataFrame) -> None:
+    """Write one release year to its partition files (trade, exports, world totals)."""
+    from .store import partition_path
+
+    for table, columns, append in (
+        ("trade", TRADE, _append_trade),
+        ("exports_by_country", EXPORTS, _append_exports),
+    ):
+        path = partition_path(out, table, release.dataset, year)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        parts = _ParquetParts(path, columns)
+        append(parts, att, year, release, by_product=True)
+        parts.close()
+    path = partition_path(out, "world_totals", release.dataset, year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_parquet(_typed(world, WORLD).sort_values("hs6_code", kind="stable"), path)
+
+
+def write_frame_partitions(out: str | Path, table: str, frame: pd.DataFrame) -> list[Path]:
+    """Write a canonical frame (one or several datasets and years) to its partition files.
+
+    Sorted by ``hs6_code`` then the table's key within each file (see
+    :mod:`coopstats.sources.store`); returns the files written.
+    """
+    from .store import partition_path
+
+    columns = {"trade": TRADE, "exports_by_country": EXPORTS, "world_totals": WORLD}[table]
+    sort = {"trade": ["hs6_code", "exporter_iso3", "importer_iso3"],
+            "exports_by_country": ["hs6_code", "exporter_iso3"],
+            "world_totals": ["hs6_code"]}[table]
+    written = []
+    for (dataset, year), part in frame.groupby(["dataset", "year"], sort=True):
+        path = partition_path(out, table, str(dataset), int(year))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_parquet(_typed(part, columns).sort_values(sort, kind="stable"), path)
+        written.append(path)
+    return written
+
+
 def ingest_baci(
     releases,
     out: str | Path,
@@ -368,6 +440,10 @@ def ingest_baci(
     progress: bool = False,
     extra_trade: pd.DataFrame | None = None,
     limits=None,
+    partitions: bool = True,
+    union: Iterable[str] | None = None,
+    extra_tables: Callable[[set], tuple] | None = None,
+    raw: Path | None = None,
 ) -> dict:
     """Stream every release's flow files once; write trade, exports and world totals.
 
@@ -388,12 +464,27 @@ def ingest_baci(
         Canonical trade rows appended after BACI's (Comtrade).
     limits : coopstats.sources.baci.ReadLimits, optional
         Reader limits (default :data:`coopstats.sources.baci.READ_LIMITS`).
+    partitions : bool
+        Also write every release year to its partition files
+        (:mod:`coopstats.sources.store`: ``<out>/<table>/dataset=<d>/year=<y>/part-0.parquet``),
+        one year at a time.
+    union : iterable of str, optional
+        Datasets whose rows go into the single-file tables (default: every release); the
+        others are written to their partitions only (e.g. an extract beside a full release).
+    extra_tables : callable, optional
+        Called after the BACI pass with the set of ``(year, hs_revision, hs6_code)`` the
+        releases covered;
+        returns ``(trade, exports, world)`` frames (or None) appended to the single-file tables
+        after BACI's (the synthetic panel for what a partial extract does not cover).
+    raw : path, optional
+        The raw-data folder: ledger file paths are written relative to its project root.
 
     Returns
     -------
     dict
         Row counts per file and in total, SHA-256 of each flow file, exporters left out of
-        ``exports_by_country`` for lack of an ISO3.
+        ``exports_by_country`` for lack of an ISO3, ``covered`` (years and product counts per
+        dataset).
     """
     from .baci import attribute, codes_for, scan_flows
 
@@ -414,7 +505,10 @@ def ingest_baci(
         "rows_kept": 0,
         "files": [],
         "excluded_exporters": [],
+        "covered": {},
     }
+    in_union = None if union is None else set(union)
+    covered: set = set()
     from concurrent.futures import ThreadPoolExecutor
 
     bar = _progress_bar(releases, progress)
@@ -431,11 +525,13 @@ def ingest_baci(
                     limits=limits,
                 )
                 att = attribute(scan, rel)
-                # exports are converted and written beside the trade rows (pyarrow and the
-                # numpy sort release the GIL); the two files are independent
-                pending = pool.submit(_append_exports, exports, att, flow.year, rel)
-                _append_trade(trade, att, flow.year, rel)
-                pending.result()
+                united = in_union is None or rel.dataset in in_union
+                if united:
+                    # exports are converted and written beside the trade rows (pyarrow and the
+                    # numpy sort release the GIL); the two files are independent
+                    pending = pool.submit(_append_exports, exports, att, flow.year, rel)
+                    _append_trade(trade, att, flow.year, rel)
+                    pending.result()
                 # world exports per product, incl. exporters without ISO3 ('nes' areas)
                 world = np.bincount(
                     scan.exports["k_index"].to_numpy(),
@@ -443,17 +539,23 @@ def ingest_baci(
                     minlength=len(rel.products),
                 )
                 nz = np.flatnonzero(world)
-                world_parts.append(
-                    pd.DataFrame(
-                        {
-                            "year": np.int64(flow.year),
-                            "hs6_code": rel.products["hs6_code"].to_numpy()[nz],
-                            "hs_revision": rel.revision,
-                            "value_usd": world[nz],
-                            "dataset": rel.dataset,
-                        }
-                    )
+                world_year = pd.DataFrame(
+                    {
+                        "year": np.int64(flow.year),
+                        "hs6_code": rel.products["hs6_code"].to_numpy()[nz],
+                        "hs_revision": rel.revision,
+                        "value_usd": world[nz],
+                        "dataset": rel.dataset,
+                    }
                 )
+                if united:
+                    world_parts.append(world_year)
+                    covered.update(
+                        (flow.year, rel.revision, c) for c in world_year["hs6_code"]
+                    )
+                if partitions:
+                    _write_partitions(out, att, flow.year, rel, world_year)
+                stats["covered"].setdefault(rel.dataset, {})[str(flow.year)] = len(world_year)
                 for code, value in zip(att.excluded["i"], att.excluded["value_usd"], strict=True):
                     stats["excluded_exporters"].append(
                         {
@@ -493,6 +595,18 @@ def ingest_baci(
         import pyarrow as pa
 
         trade.append(pa.Table.from_pandas(_typed(extra_trade, TRADE), preserve_index=False))
+    if extra_tables is not None:  # e.g. the synthetic panel where an extract has no data
+        import pyarrow as pa
+
+        more_trade, more_exports, more_world = extra_tables(covered)
+        if more_trade is not None and len(more_trade):
+            trade.append(pa.Table.from_pandas(_typed(more_trade, TRADE), preserve_index=False))
+        if more_exports is not None and len(more_exports):
+            exports.append(
+                pa.Table.from_pandas(_typed(more_exports, EXPORTS), preserve_index=False)
+            )
+        if more_world is not None and len(more_world):
+            world_parts.append(more_world)
 
     def write_world_and_ledger() -> None:
         world = (
@@ -505,14 +619,11 @@ def ingest_baci(
             out / OUTPUTS["world_totals"],
         )
         ledger = pd.concat(ledgers, ignore_index=True) if ledgers else empty_ledger()
+        cleaned = Cleaned(
+            pd.DataFrame(), ledger, "baci", int(ledger.drop_duplicates(["file", "line"]).shape[0])
+        )
         write_ledger(
-            Cleaned(
-                pd.DataFrame(),
-                ledger,
-                "baci",
-                int(ledger.drop_duplicates(["file", "line"]).shape[0]),
-            ),
-            out / "quarantine",
+            _root_relative(cleaned, raw) if raw is not None else cleaned, out / "quarantine"
         )
 
     # the last row groups of the three files are written side by side (pyarrow's writer and
@@ -556,13 +667,27 @@ def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _ingest_synthetic(raw: Path, out: Path, members: list[str]) -> dict:
+def _synthetic_tables(raw: Path, members: list[str], exclude: set | frozenset = frozenset()):
+    """The synthetic panel's trade (members' flows), exports and world totals.
+
+    ``exclude``: ``(year, hs_revision, hs6_code)`` that real data cover; the panel's rows for
+    them are dropped, so no product-year holds both real and synthetic values.
+    """
     from .synthetic import DEMO_DATASET, demo_panel
 
     panel = demo_panel(dictionaries=raw / "baci", wdi=raw / "wdi")
+    rows_panel = len(panel)
+    dropped = 0
+    if exclude:
+        key = pd.MultiIndex.from_arrays(
+            [panel["year"].astype("int64"), panel["hs_revision"].astype(str),
+             panel["hs6_code"].astype(str)]
+        )
+        real = key.isin(list(exclude))
+        dropped = int(real.sum())
+        panel = panel[~real]
     is_member = panel["exporter_iso3"].isin(members) | panel["importer_iso3"].isin(members)
     trade = panel[is_member].sort_values(TRADE_SORT, kind="stable")
-    write_parquet(_typed(trade, TRADE), out / OUTPUTS["trade"])
     exports = (
         panel.groupby(["dataset", "year", "exporter_iso3", "hs6_code", "hs_revision"], sort=True)[
             "value_usd"
@@ -570,25 +695,35 @@ def _ingest_synthetic(raw: Path, out: Path, members: list[str]) -> dict:
         .sum()
         .reset_index()
     )
-    write_parquet(
-        _typed(exports, EXPORTS).sort_values(EXPORTS_SORT, kind="stable"),
-        out / OUTPUTS["exports_by_country"],
-    )
     world = (
         exports.groupby(["dataset", "year", "hs6_code", "hs_revision"], sort=True)["value_usd"]
         .sum()
         .reset_index()
     )
-    write_parquet(
-        _typed(world, WORLD).sort_values(WORLD_SORT, kind="stable"), out / OUTPUTS["world_totals"]
-    )
-    write_ledger(Cleaned(pd.DataFrame(), empty_ledger(), "baci", 0), out / "quarantine")
-    return {
+    stats = {
         "dataset": DEMO_DATASET,
-        "rows_panel": len(panel),
+        "rows_panel": rows_panel,
+        "rows_dropped_real_data_cover": dropped,
         "rows_trade": len(trade),
         "rows_exports": len(exports),
     }
+    return trade, exports, world, stats
+
+
+def _ingest_synthetic(raw: Path, out: Path, members: list[str]) -> dict:
+    trade, exports, world, stats = _synthetic_tables(raw, members)
+    write_parquet(_typed(trade, TRADE), out / OUTPUTS["trade"])
+    write_parquet(
+        _typed(exports, EXPORTS).sort_values(EXPORTS_SORT, kind="stable"),
+        out / OUTPUTS["exports_by_country"],
+    )
+    write_parquet(
+        _typed(world, WORLD).sort_values(WORLD_SORT, kind="stable"), out / OUTPUTS["world_totals"]
+    )
+    for table, frame in (("trade", trade), ("exports_by_country", exports), ("world_totals", world)):
+        write_frame_partitions(out, table, frame)
+    write_ledger(Cleaned(pd.DataFrame(), empty_ledger(), "baci", 0), out / "quarantine")
+    return stats
 
 
 # --------------------------------------------------------------------------------------------
@@ -665,7 +800,7 @@ def _ingest_facts(raw: Path, out: Path) -> dict:
     cleaned = read_facts(path)
     facts = cleaned.kept.sort_values("fact_id", kind="stable").reset_index(drop=True)
     write_parquet(facts, out / OUTPUTS["facts"])
-    write_ledger(cleaned, out / "quarantine")
+    write_ledger(_root_relative(cleaned, raw), out / "quarantine")
     return {
         "rows_in": cleaned.rows_in,
         "rows_kept": cleaned.rows_kept,
@@ -728,7 +863,7 @@ def _ingest_indicators(raw: Path, out: Path) -> dict | None:
     ).check()
     frame = frame.sort_values(INDICATORS_KEY, kind="stable")
     write_parquet(_typed(frame, INDICATORS), out / OUTPUTS["indicators"])
-    write_ledger(merged, out / "quarantine")
+    write_ledger(_root_relative(merged, raw), out / "quarantine")
     return {
         "files": [_rel(f, raw) for f in files],
         "superseded": superseded,
@@ -835,27 +970,79 @@ def build_processed(
             extra = None
             if comtrade_files:
                 extra, ct_ledger, ct_stats = _comtrade_trade(comtrade_files, members)
-                write_ledger(ct_ledger, work / "quarantine")
+                write_ledger(_root_relative(ct_ledger, raw), work / "quarantine")
                 manifest["comtrade"] = ct_stats
                 inputs.extend(entry(f, "comtrade") for f in comtrade_files)
             if releases:
-                stats = ingest_baci(releases, work, members, progress=progress, extra_trade=extra)
-                datasets = [r.dataset for r in releases]
+                # full releases feed the single-file tables; partial extracts (e.g. the real
+                # 30-material extract shipped in raw/baci) do when no full release is present,
+                # with the synthetic panel for the products and years they do not cover
+                full = [r for r in releases if r.extract is None]
+                union = sorted({r.dataset for r in (full or releases)})
+                synthetic_stats: dict = {}
+
+                def synthetic_rest(covered: set):
+                    trade_s, exports_s, world_s, st = _synthetic_tables(raw, members, covered)
+                    synthetic_stats.update(st)
+                    for table, frame in (
+                        ("trade", trade_s),
+                        ("exports_by_country", exports_s),
+                        ("world_totals", world_s),
+                    ):
+                        write_frame_partitions(work, table, frame)
+                    return trade_s, exports_s, world_s
+
+                stats = ingest_baci(
+                    releases,
+                    work,
+                    members,
+                    progress=progress,
+                    extra_trade=extra,
+                    union=union,
+                    extra_tables=None if full else synthetic_rest,
+                    raw=raw,
+                )
+                datasets = list(union)
                 if extra is not None:
                     datasets += manifest["comtrade"]["datasets"]
                 manifest.update(synthetic=False, datasets=datasets, baci=stats)
+                manifest["real_datasets"] = sorted({r.dataset for r in releases})
+                manifest["extracts"] = [
+                    {
+                        "dataset": r.dataset,
+                        "tag": r.extract,
+                        "years": [f.year for f in r.flows],
+                        "products_per_year": stats["covered"].get(r.dataset, {}),
+                        "in_single_file_tables": r.dataset in union,
+                    }
+                    for r in releases
+                    if r.extract is not None
+                ]
+                if synthetic_stats:
+                    from .synthetic import DEMO_LABEL
+
+                    manifest.update(
+                        synthetic=True,
+                        label=DEMO_LABEL,
+                        synthetic_panel=synthetic_stats,
+                        synthetic_datasets=[synthetic_stats["dataset"]],
+                        datasets=[*datasets, synthetic_stats["dataset"]],
+                        note="trade.parquet, exports_by_country.parquet and world_totals.parquet "
+                        f"hold the real {', '.join(union)} rows (a partial extract) and "
+                        "SYNTHETIC DEMONSTRATION DATA for every other product and year; the "
+                        "partitions under trade/, exports_by_country/ and world_totals/ keep "
+                        "them apart (dataset=...)",
+                    )
                 streamed = {(f["container"], f["file"]): f["sha256"] for f in stats["files"]}
                 for c in sorted({f.path for r in releases for f in r.flows}):
                     digest = (
                         zip_digests[c].result() if c in zip_digests else streamed[(c.name, c.name)]
                     )
                     inputs.append(entry(c, "baci_flows", digest))
-                for r in releases:
-                    inputs.extend(
-                        entry(Path(src), "baci_dictionary")
-                        for src in r.dictionary_sources
-                        if "!" not in src
-                    )
+                for src in sorted(
+                    {s for r in releases for s in r.dictionary_sources if "!" not in s}
+                ):
+                    inputs.append(entry(Path(src), "baci_dictionary"))
             elif extra is not None:
                 _write_comtrade_only(extra, work)
                 manifest.update(
@@ -894,6 +1081,13 @@ def build_processed(
             p = work / name
             if key != "manifest" and p.is_file():
                 outputs[name] = {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+        from .store import partition_datasets, partition_outputs
+
+        outputs.update(partition_outputs(work, file_sha256))
+        manifest["partitions"] = {
+            t: {d: sorted(ys) for d, ys in partition_datasets(work, t).items()}
+            for t in ("trade", "exports_by_country", "world_totals")
+        }
         manifest["outputs"] = outputs
         (work / OUTPUTS["manifest"]).write_text(
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
@@ -1048,7 +1242,7 @@ def _carry_over(final: Path, work: Path) -> None:
     """Copy files of ``final`` that the build does not produce (e.g. ``.gitkeep``) into ``work``."""
     if not final.is_dir():
         return
-    produced = set(OUTPUTS.values()) | {"quarantine"}
+    produced = set(OUTPUTS.values()) | {"quarantine", "trade", "exports_by_country", "world_totals"}
     for entry in final.iterdir():
         if entry.name in produced or (work / entry.name).exists():
             continue
