@@ -77,6 +77,8 @@ __all__ = [
     "trade_beside_official",
     "trade_beside_official_statement",
     "known_blackout_statement",
+    "blackout_span",
+    "dataset_years",
 ]
 
 #: Flow bases a trade row can have (``coopstats.columns``: reported, mirror, reconciled).
@@ -154,6 +156,20 @@ def _check_number(name: str, value: object, lo: float) -> float:
     if not ok or not np.isfinite(value) or value < lo:
         raise InvalidParameterError(name, value, f"a finite number >= {lo}")
     return float(value)
+
+
+def _data_years(tr: pd.DataFrame, years: Iterable[int] | None) -> list[int]:
+    """Return ``years`` when given (they must contain the frame's years), else the frame's."""
+    have = sorted(int(y) for y in tr["year"].unique())
+    if years is None:
+        return have
+    given = sorted({int(y) for y in years})
+    outside = sorted(set(have) - set(given))
+    if outside:
+        raise InvalidParameterError(
+            "years", given, why=f"the frame has rows in {outside}, which are not among them"
+        )
+    return given
 
 
 def _check_language(language: str) -> str:
@@ -627,6 +643,7 @@ def find_blackouts(
     countries: Iterable[str] | None = None,
     known: pd.DataFrame | None = None,
     min_value_usd: float = DEFAULT_MIN_VALUE_USD,
+    years: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     r"""Find reporting blackouts: pairs and countries present earlier, absent later; known ones.
 
@@ -657,6 +674,10 @@ def find_blackouts(
     min_value_usd
         Materiality threshold of data-found blackouts (default
         :data:`DEFAULT_MIN_VALUE_USD`).
+    years
+        The years the dataset covers (default: the frame's). Give them when the frame is a
+        selection (e.g. one pair's flows), so that years without any of its rows still count
+        as years of the data.
 
     Returns
     -------
@@ -674,7 +695,7 @@ def find_blackouts(
         raise InvalidParameterError(
             "known", list(known.columns), _BLACKOUT_COLUMNS, why=f"missing column(s) {missing}"
         )
-    years = sorted(int(y) for y in tr["year"].unique())
+    years = _data_years(tr, years)
     if not years:
         return pd.DataFrame(columns=_BLACKOUT_OUT)
     parts = [_checked_known(tr, years, known)]
@@ -706,6 +727,7 @@ def product_gaps(
     products: Iterable[str] | pd.DataFrame | None = None,
     exporters: Iterable[str] | None = None,
     importers: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     r"""List expected products without any flow in a year of the data.
 
@@ -723,6 +745,8 @@ def product_gaps(
         every code of the frame (so only codes present some years can be gaps).
     exporters, importers
         Restrict the flows counted (e.g. a bloc's members as importers).
+    years
+        The years the dataset covers (default: the frame's).
 
     Returns
     -------
@@ -732,7 +756,7 @@ def product_gaps(
     tr = _frame(trade)
     exp = _countries("exporters", exporters)
     imp = _countries("importers", importers)
-    years = sorted(int(y) for y in tr["year"].unique())
+    years = _data_years(tr, years)
     if products is None:
         expected = pd.DataFrame({"hs6_code": sorted(tr["hs6_code"].astype(str).unique())})
         expected["sector"] = None
@@ -849,6 +873,7 @@ def coverage(
     known: pd.DataFrame | None = None,
     products: Iterable[str] | pd.DataFrame | None = None,
     min_value_usd: float = DEFAULT_MIN_VALUE_USD,
+    years: Iterable[int] | None = None,
 ) -> CoverageResult:
     """Coverage table, blackouts and product gaps of a trade frame in one result.
 
@@ -868,6 +893,8 @@ def coverage(
         Expected products of :func:`product_gaps` (default: ``sector_map``, else the frame's).
     min_value_usd
         Materiality threshold of data-found pair blackouts.
+    years
+        The years the dataset covers (default: the frame's; see :func:`find_blackouts`).
 
     Returns
     -------
@@ -875,10 +902,12 @@ def coverage(
     """
     tr = _frame(trade)
     keep = _countries("countries", countries)
+    years = _data_years(tr, years)
     table = coverage_table(tr, sector_map=sector_map)
-    blackouts = find_blackouts(tr, countries=keep, known=known, min_value_usd=min_value_usd)
-    gaps = product_gaps(tr, products=products if products is not None else sector_map)
-    years = sorted(int(y) for y in tr["year"].unique())
+    blackouts = find_blackouts(
+        tr, countries=keep, known=known, min_value_usd=min_value_usd, years=years
+    )
+    gaps = product_gaps(tr, products=products if products is not None else sector_map, years=years)
     by_year = tr[tr["value_usd"] > 0].groupby("year")["hs6_code"].nunique()
     params = {
         "datasets": sorted(map(str, tr["dataset"].unique())) if "dataset" in tr.columns else [],
@@ -960,6 +989,8 @@ def blackout_statement(
             )
             partners = set(inside.loc[m, "exporter_iso3"]) | set(inside.loc[m, "importer_iso3"])
             others.append((c, int(inside.loc[m, "n_flows"].sum()), len(partners - {c})))
+        if not any(n for _, n, _ in others):
+            others = []
         if language == "en":
             tail = "; ".join(
                 f"{c} has {n:,} flow{'' if n == 1 else 's'} with {p} other "
@@ -967,7 +998,9 @@ def blackout_statement(
                 for c, n, p in others
             )
             return (
-                f"No {who} flow in either direction in {years} ({tail} in the same years): "
+                f"No {who} flow in either direction in {years}"
+                + (f" ({tail} in the same years)" if tail else "")
+                + ": "
                 f"a known reporting blackout from {r['year_from']}. Neither side reports its "
                 f"customs declarations, and data built from declarations cannot show their "
                 f"mutual trade [{r['source']}]."
@@ -978,7 +1011,9 @@ def blackout_statement(
             for c, n, p in others
         )
         return (
-            f"Потоков {who} нет ни в одну сторону в {years} ({tail} в те же годы): "
+            f"Потоков {who} нет ни в одну сторону в {years}"
+            + (f" ({tail} в те же годы)" if tail else "")
+            + ": "
             f"известный пробел в отчётности с {r['year_from']} г. — обе страны не публикуют "
             f"таможенную статистику, а данные, собранные из деклараций, не могут показать их "
             f"взаимную торговлю [{r['source']}]."
@@ -1148,6 +1183,7 @@ def coverage_section(
     sector_map: pd.DataFrame | None = None,
     known: pd.DataFrame | None = None,
     min_value_usd: float = DEFAULT_MIN_VALUE_USD,
+    years: Iterable[int] | None = None,
     what: str = "",
     fill_hint: str = "run `coopstats data build` with a BACI release covering these years",
     language: str = "en",
@@ -1161,7 +1197,7 @@ def coverage_section(
     ----------
     trade
         The page's trade frame (or ``None`` when the page could not load one).
-    countries, sector_map, known, min_value_usd
+    countries, sector_map, known, min_value_usd, years
         As in :func:`coverage`.
     what, fill_hint, language
         As in :func:`coverage_statement`.
@@ -1175,7 +1211,12 @@ def coverage_section(
     if trade is None:
         trade = pd.DataFrame(columns=_KEY)
     res = coverage(
-        trade, sector_map=sector_map, countries=countries, known=known, min_value_usd=min_value_usd
+        trade,
+        sector_map=sector_map,
+        countries=countries,
+        known=known,
+        min_value_usd=min_value_usd,
+        years=years,
     )
     return coverage_statement(
         res, countries=countries, what=what, fill_hint=fill_hint, language=language
@@ -1295,8 +1336,9 @@ def trade_beside_official(
     Returns
     -------
     pandas.DataFrame
-        ``year, sector, value_usd, source, fact_id, trade_basis, caveats, status``, sorted
-        by sector, source and year. ``source`` is the dataset (e.g. ``BACI_HS92_V202601``) or
+        ``year, sector, value_usd, source, fact_id, trade_basis, caveats, status, series``
+        (``sector: source``, one line of a chart), sorted by sector, source and year.
+        ``source`` is the dataset (e.g. ``BACI_HS92_V202601``) or
         ``official statements (facts table, <basis>)``.
     """
     from .sources.facts import series as facts_series
@@ -1375,7 +1417,9 @@ def trade_beside_official(
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # partial years go to the series' ledger
-            if _single_basis(facts, metric, a, b, sector, measure):
+            if _pair_facts(facts, metric, a, b, sector, measure).empty:
+                parts = []  # no statement about this flow in the facts table
+            elif _single_basis(facts, metric, a, b, sector, measure):
                 parts = [facts_series(facts, **select).kept]
             else:
                 parts = [
@@ -1398,18 +1442,24 @@ def trade_beside_official(
                 )
     out = pd.DataFrame(rows, columns=_SIDE_COLUMNS)
     out = out.drop_duplicates(["year", "sector", "source", "fact_id"])
+    out["series"] = out["sector"] + ": " + out["source"]
     return out.sort_values(["sector", "source", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def _pair_facts(facts, metric, a, b, sector, measure) -> pd.DataFrame:
+    """USD facts rows of ``metric`` for the pair (either order for turnover) and sector."""
+    f = facts[(facts["metric"] == metric) & (facts["sector"] == sector) & (facts["unit"] == "USD")]
+    pair = (f["reporter_iso3"] == a) & (f["partner_iso3"] == b)
+    if measure == "turnover":
+        pair |= (f["reporter_iso3"] == b) & (f["partner_iso3"] == a)
+    return f[pair]
 
 
 def _single_basis(facts, metric, a, b, sector, measure) -> bool:
     """Whether the selected facts rows state one trade basis (or none): no split needed."""
     from .sources.facts import trade_basis
 
-    f = facts[(facts["metric"] == metric) & (facts["sector"] == sector)]
-    pair = (f["reporter_iso3"] == a) & (f["partner_iso3"] == b)
-    if measure == "turnover":
-        pair |= (f["reporter_iso3"] == b) & (f["partner_iso3"] == a)
-    f = f[pair]
+    f = _pair_facts(facts, metric, a, b, sector, measure)
     if f.empty:
         return True
     bases = set(trade_basis(f["note"])) - {"unstated"}
@@ -1450,12 +1500,22 @@ def trade_beside_official_statement(
             if len(dark):
                 s += f"; blackout in {_years(sorted(dark['year']))} (no flow: neither side reports)"
             if len(after):
-                s += "; officially stated after that: " + ", ".join(
+                s += (
+                    "; officially stated after that: "
+                    if last is not None
+                    else "; officially stated: "
+                )
+                s += ", ".join(
                     f"{int(r.year)}: {_money(r.value_usd, 'en')} ({r.fact_id})"
                     for r in after.itertuples(index=False)
                 )
             elif len(dark):
                 s += "; no official figure for those years in the facts table"
+            if len(off) > len(after):
+                s += "; official figures for years with trade data: " + ", ".join(
+                    f"{int(r.year)}: {_money(r.value_usd, 'en')} ({r.fact_id})"
+                    for r in off[~off.index.isin(after.index)].itertuples(index=False)
+                )
             lines.append(s + ".")
         else:
             s = f"- **{sector}**, {country_iso3}{arrow}{partner_iso3}: "
@@ -1467,12 +1527,22 @@ def trade_beside_official_statement(
             if len(dark):
                 s += f"; пробел в {_years(sorted(dark['year']))} (обе стороны не отчитываются)"
             if len(after):
-                s += "; официальные данные за последующие годы: " + ", ".join(
+                s += (
+                    "; официальные данные за последующие годы: "
+                    if last is not None
+                    else "; официальные данные: "
+                )
+                s += ", ".join(
                     f"{int(r.year)}: {_money(r.value_usd, 'ru')} ({r.fact_id})"
                     for r in after.itertuples(index=False)
                 )
             elif len(dark):
                 s += "; официальных данных за эти годы в таблице фактов нет"
+            if len(off) > len(after):
+                s += "; официальные данные за годы с торговыми данными: " + ", ".join(
+                    f"{int(r.year)}: {_money(r.value_usd, 'ru')} ({r.fact_id})"
+                    for r in off[~off.index.isin(after.index)].itertuples(index=False)
+                )
             lines.append(s + ".")
     return "\n".join(lines)
 
@@ -1521,3 +1591,62 @@ def known_blackout_statement(
         f"потоков {a}↔{b} с {int(r['year_from'])} г. нет: обе стороны не отчитываются. С этого "
         f"года единственные цифры — официальные заявления на этой странице [{r['source']}]."
     )
+
+
+def blackout_span(side: pd.DataFrame) -> tuple[int, int] | None:
+    """First and last year marked ``blackout`` in a :func:`trade_beside_official` frame, or None.
+
+    What :func:`coopstats.plots.line_by_year` shades with its ``span`` argument.
+    """
+    years = side.loc[side["status"] == "blackout", "year"]
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
+def dataset_years(
+    processed_dir: str | Path,
+    datasets: Iterable[str] | None = None,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> list[int]:
+    """Years the processed trade data cover, from the partition folders or ``trade.parquet``.
+
+    A page that loads one pair's flows cannot see from them which years the dataset has;
+    this reads the folder names of ``<processed_dir>/trade/dataset=*/year=*`` (no file is
+    opened) or, without partitions, the ``year`` column of ``trade.parquet``.
+
+    Parameters
+    ----------
+    processed_dir
+        ``data/processed``.
+    datasets
+        Only these datasets (``None``: all).
+    start_year, end_year
+        Keep the years in this window (inclusive; ``None``: unbounded).
+
+    Returns
+    -------
+    list of int
+        Sorted years; empty when there are no processed trade data.
+    """
+    from .sources.store import partition_datasets
+
+    root = Path(processed_dir)
+    want = None if datasets is None else {str(d) for d in datasets}
+    parts = partition_datasets(root, "trade") if (root / "trade").is_dir() else {}
+    lo = -(10**9) if start_year is None else int(start_year)
+    hi = 10**9 if end_year is None else int(end_year)
+    if parts:
+        found = {y for d, ys in parts.items() if want is None or d in want for y in ys}
+    else:
+        path = root / "trade.parquet"
+        if not path.is_file():
+            return []
+        import pyarrow.parquet as pq
+
+        cols = ["year"] if want is None else ["year", "dataset"]
+        table = pq.read_table(path, columns=cols).to_pandas()
+        if want is not None:
+            table = table[table["dataset"].isin(want)]
+        found = {int(y) for y in table["year"].unique()}
+    return sorted(y for y in found if lo <= y <= hi)
