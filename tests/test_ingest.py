@@ -13,8 +13,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from coopstats import schemas
 from coopstats.errors import DataFileError
-from coopstats.schemas import TRADE, schema_for, trade_schema
+from coopstats.schemas import TRADE, trade_schema
 from coopstats.sources import baci, ingest
 
 HEADER = "t,i,j,k,v,q\n"
@@ -106,9 +107,11 @@ def test_build_from_baci(tmp_path: Path, root: Path, dicts: Path) -> None:
 
     ex_frame = pd.read_parquet(out["exports_by_country"])
     assert list(ex_frame.columns) == ingest.EXPORTS
-    schema_for(ingest.EXPORTS, unique=["dataset", "year", "exporter_iso3", "hs6_code"]).validate(
+    schemas.schema("exports_by_country").validate(
         ex_frame.astype({c: "string" for c in ex_frame.columns if ex_frame[c].dtype == object})
     )
+    schemas.validate_frame("exports_by_country", ex_frame, path=out["exports_by_country"])
+    schemas.validate_frame("world_totals", pd.read_parquet(out["world_totals"]), path="world")
     exports = pd.read_parquet(out["exports_by_country"]).set_index(
         ["year", "exporter_iso3", "hs6_code"]
     )["value_usd"]

@@ -8,7 +8,7 @@ import pytest
 
 from coopstats import hs, schemas
 from coopstats.columns import COLUMNS
-from coopstats.errors import InvalidParameterError
+from coopstats.errors import DataFileError, InvalidParameterError
 
 TRADE_ROW = {
     "year": 2024,
@@ -126,9 +126,67 @@ def test_sector_map_schema_accepts_the_shipped_sector_map():
     schemas.sector_map_schema().validate(hs.sector_map().astype("string"))
 
 
-def test_exports_schema_key_is_year_exporter_product():
+def test_exports_schema_key_is_dataset_year_exporter_product():
     sch = schemas.exports_schema()
-    assert sch.unique == ["year", "exporter_iso3", "hs6_code"]
+    assert sch.unique == ["dataset", "year", "exporter_iso3", "hs6_code"]
+    assert list(sch.columns) == schemas.EXPORTS
+
+
+def _exports() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2020, 2020],
+            "exporter_iso3": ["BLR", "RUS"],
+            "hs6_code": ["854231", "854231"],
+            "hs_revision": ["HS17", "HS17"],
+            "value_usd": [1.0, 2.0],
+            "dataset": ["BACI_HS17_V202201"] * 2,
+        }
+    )
+
+
+def test_validate_frame_accepts_parquet_dtypes_and_column_subsets():
+    frame = _exports()  # object strings, as pandas reads them from parquet
+    schemas.validate_frame("exports_by_country", frame, path="e.parquet")
+    schemas.validate_frame("exports_by_country", frame[["year", "value_usd"]], path="e.parquet")
+    assert frame["exporter_iso3"].dtype == object  # not changed
+
+
+@pytest.mark.parametrize(
+    ("bad", "column", "value"),
+    [
+        (lambda f: f.assign(exporter_iso3=["BLR", "Russia"]), "exporter_iso3", "Russia"),
+        (lambda f: f.assign(value_usd=[1.0, -5.0]), "value_usd", -5.0),
+        (lambda f: f.assign(exporter_iso3="BLR"), "hs6_code", None),  # duplicated key
+        (lambda f: f.assign(extra=1), "extra", None),
+    ],
+)
+def test_validate_frame_names_file_column_and_value(bad, column, value):
+    with pytest.raises(DataFileError) as exc:
+        schemas.validate_frame("exports_by_country", bad(_exports()), path="e.parquet")
+    assert exc.value.column == column and "e.parquet" in str(exc.value)
+    if value is not None:
+        assert str(value) in str(exc.value)
+
+
+def test_load_processed_validates_against_the_schema(tmp_path):
+    import hashlib
+    import json
+
+    from coopstats.sources.processed import load_processed
+
+    def write(frame):
+        path = tmp_path / "exports_by_country.parquet"
+        frame.to_parquet(path, index=False)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        meta = {"sha256": digest, "bytes": path.stat().st_size}
+        (tmp_path / "manifest.json").write_text(json.dumps({"outputs": {path.name: meta}}))
+
+    write(_exports())
+    assert len(load_processed("exports_by_country", processed_dir=tmp_path)) == 2
+    write(_exports().assign(hs6_code=["854231", "8542"]))
+    with pytest.raises(DataFileError, match="hs6_code.*8542"):
+        load_processed("exports_by_country", processed_dir=tmp_path)
 
 
 def test_schema_lookup_rejects_unknown_names():

@@ -17,7 +17,10 @@ events      event_id, event_date, countries, blocs, sectors,            event_id
 figures     event_id, value, unit, what, period                         (none)
 indicators  year, country_iso3, indicator, value, unit, dataset         year, country,
                                                                         indicator, dataset
-exports     year, exporter_iso3, hs6_code, value_usd                    year, exporter, hs6_code
+exports     year, exporter_iso3, hs6_code, hs_revision, value_usd,      dataset, year,
+            dataset (``exports_by_country.parquet``)                    exporter, hs6_code
+world       year, hs6_code, hs_revision, value_usd, dataset             dataset, year, hs6_code
+            (``world_totals.parquet``)
 sector_map  hs6_code, sector                                            hs6_code, sector
 ==========  ==========================================================  ======================
 """
@@ -25,7 +28,9 @@ sector_map  hs6_code, sector                                            hs6_code
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+import pandas as pd
 import pandera.pandas as pa
 
 from .columns import column
@@ -43,6 +48,9 @@ __all__ = [
     "figures_schema",
     "indicators_schema",
     "EXPORTS",
+    "WORLD",
+    "world_schema",
+    "validate_frame",
     "SECTOR_MAP",
     "exports_schema",
     "sector_map_schema",
@@ -84,8 +92,10 @@ EVENTS = ["event_id", "event_date", "countries", "blocs", "sectors", "organizati
 FIGURES = ["event_id", "value", "unit", "what", "period"]
 INDICATORS = ["year", "country_iso3", "indicator", "value", "unit", "dataset"]
 INDICATORS_KEY = ["year", "country_iso3", "indicator", "dataset"]
-EXPORTS = ["year", "exporter_iso3", "hs6_code", "value_usd"]
-EXPORTS_KEY = ["year", "exporter_iso3", "hs6_code"]
+EXPORTS = ["year", "exporter_iso3", "hs6_code", "hs_revision", "value_usd", "dataset"]
+EXPORTS_KEY = ["dataset", "year", "exporter_iso3", "hs6_code"]
+WORLD = ["year", "hs6_code", "hs_revision", "value_usd", "dataset"]
+WORLD_KEY = ["dataset", "year", "hs6_code"]
 SECTOR_MAP = ["hs6_code", "sector"]
 
 _CHECKS = {
@@ -186,6 +196,11 @@ def exports_schema(*, coerce: bool = False) -> pa.DataFrameSchema:
     return schema_for(EXPORTS, unique=EXPORTS_KEY, coerce=coerce, name="exports_by_country")
 
 
+def world_schema(*, coerce: bool = False) -> pa.DataFrameSchema:
+    """Return the schema of ``world_totals`` (year x HS6 world trade, all exporters)."""
+    return schema_for(WORLD, unique=WORLD_KEY, coerce=coerce, name="world_totals")
+
+
 def sector_map_schema() -> pa.DataFrameSchema:
     """Return the schema of a sector map (``hs6_code, sector``; :func:`coopstats.hs.sector_map`)."""
     return schema_for(SECTOR_MAP, unique=SECTOR_MAP, name="sector_map")
@@ -199,6 +214,7 @@ SCHEMAS = {
     "figures": figures_schema,
     "indicators": indicators_schema,
     "exports_by_country": exports_schema,
+    "world_totals": world_schema,
     "sector_map": sector_map_schema,
 }
 
@@ -216,3 +232,77 @@ def schema(name: str, **options) -> pa.DataFrameSchema:
     if name not in SCHEMAS:
         raise InvalidParameterError("name", name, sorted(SCHEMAS))
     return SCHEMAS[name](**options)
+
+
+#: frame name -> (columns, unique key) of the tables ``coopstats data build`` writes
+_PROCESSED = {
+    "trade": (TRADE, TRADE_KEY),
+    "exports_by_country": (EXPORTS, EXPORTS_KEY),
+    "world_totals": (WORLD, WORLD_KEY),
+    "indicators": (INDICATORS, INDICATORS_KEY),
+}
+
+
+def validate_frame(name: str, frame: pd.DataFrame, *, path: str | Path) -> None:
+    """Check a frame read from ``path`` against the schema of the canonical frame ``name``.
+
+    Only the columns present are checked (a read may select columns); the unique key only
+    when all its columns are present. String columns read from parquet as ``object`` are
+    compared as ``string``; ``frame`` itself is not changed.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file, the first failing column and value, and the check that failed.
+    """
+    import pandera.errors as pae
+
+    from .errors import DataFileError
+
+    if name in _PROCESSED:
+        names, key = _PROCESSED[name]
+        present = [c for c in names if c in frame.columns]
+        extra = [c for c in frame.columns if c not in names]
+        if extra:
+            raise DataFileError(
+                f"column(s) {extra} are not in the {name} schema {names}",
+                path=path,
+                column=extra[0],
+                hint="rebuild with `coopstats data build --root .`",
+            )
+        if set(key) <= set(present):
+            dup = frame.duplicated(key, keep=False)
+            if dup.any():
+                first = frame.loc[dup, key].iloc[0].to_dict()
+                raise DataFileError(
+                    f"{int(dup.sum())} rows share a key {key} of the {name} schema",
+                    path=path,
+                    column=key[-1],
+                    value=first,
+                    hint="rebuild with `coopstats data build --root .`",
+                )
+        sch = schema_for(present, name=name)
+    else:
+        sch = schema(name)
+    strings = {
+        c: "string"
+        for c in frame.columns
+        if frame[c].dtype == object
+        and c in sch.columns
+        and sch.columns[c].dtype is not None
+        and str(sch.columns[c].dtype) == "string"
+    }
+    try:
+        sch.validate(frame.reset_index(drop=True).astype(strings), lazy=False)
+    except pae.SchemaError as exc:
+        value = None
+        if exc.failure_cases is not None and len(exc.failure_cases):
+            value = exc.failure_cases.iloc[0].get("failure_case")
+        raise DataFileError(
+            f"does not match the {name} schema: {str(exc).splitlines()[0]}",
+            path=path,
+            column=getattr(exc.schema, "name", None) if exc.schema is not sch else None,
+            value=value,
+            hint="rebuild with `coopstats data build --root .`; "
+            "the schema is coopstats.schemas." + name,
+        ) from None

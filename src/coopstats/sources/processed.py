@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ChecksumMismatchError, DataFileError, InvalidParameterError, MissingDataError
+from ..schemas import SCHEMAS, validate_frame
 
 __all__ = [
     "how_to_get",
@@ -93,6 +94,9 @@ def load_processed(
         The table is absent (with the command that builds it).
     ChecksumMismatchError
         The file differs from what its build recorded (:func:`verify_processed`).
+    DataFileError
+        The rows read do not match the table's schema (:func:`coopstats.schemas.validate_frame`;
+        ``trade``, ``exports_by_country``, ``world_totals``, ``facts``, ``indicators``).
     """
     processed_dir = Path(processed_dir)
     if not re.fullmatch(r"[a-z0-9_]+", name):
@@ -103,7 +107,10 @@ def load_processed(
             f"{name}.parquet", where=path.resolve(), how=how_to_get("data/processed")
         )
     verify_processed(path)
-    return pd.read_parquet(path, columns=list(columns) if columns else None, filters=filters)
+    frame = pd.read_parquet(path, columns=list(columns) if columns else None, filters=filters)
+    if name in SCHEMAS:
+        validate_frame(name, frame, path=path)
+    return frame
 
 
 #: (path, size, mtime_ns) -> manifest digest already verified in this process.
