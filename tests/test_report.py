@@ -58,6 +58,10 @@ def _pinned_code_fingerprint():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(build_run, "code_fingerprint", lambda: CODE_FP)
         mp.setattr(provenance_module, "code_fingerprint", lambda: CODE_FP)  # ensure_processed
+        # one language, no PDF: the pipeline's cache and HTML are under test here; both
+        # languages, figures, tables and PDF are tested in tests/test_publish.py
+        mp.setattr(build_run, "DEFAULT_LANGUAGES", ("en",))
+        mp.setattr(build_run, "DEFAULT_PDF", False)
         yield
 
 
@@ -223,7 +227,8 @@ def test_prose_edit_rerenders_without_rerunning(project):
     nb_path.write_text(json.dumps(nb))
     results = build(project)
     assert _statuses(results) == {"rep_a": "cached", "rep_b": "cached"}
-    assert "A retitled overview" in (project / "reports" / "rep_a.html").read_text()
+    page = project / "reports" / "rep_a" / "en" / "index.html"
+    assert "A retitled overview" in page.read_text()
 
 
 def test_library_code_change_reruns_every_report(project, monkeypatch):
@@ -285,10 +290,10 @@ def test_failing_notebook_stops_with_context_and_keeps_partial_notebook(project)
     partial = project / ".build" / "failed" / "rep_c.ipynb"
     assert partial.is_file() and "no_such_metric" in partial.read_text()
     # the other reports stay valid and listed; the failed one has no page
-    assert (project / "reports" / "rep_a.html").is_file()
-    assert not (project / "reports" / "rep_c.html").exists()
+    assert (project / "reports" / "rep_a" / "en" / "index.html").is_file()
+    assert not (project / "reports" / "rep_c" / "en" / "index.html").exists()
     index = (project / "reports" / "index.html").read_text()
-    assert 'href="rep_a.html"' in index and "not built yet" in index
+    assert 'href="rep_a/en/index.html"' in index and "not built yet" in index
 
 
 def test_cli_exits_nonzero_on_a_failing_notebook(project, capsys):
@@ -351,7 +356,7 @@ def test_quarto_renderer_runs_the_cli_on_the_executed_notebook(project, monkeypa
     assert _statuses(results) == {"rep_a": "cached"}
     args = (project / ".build" / "quarto" / "quarto-args.txt").read_text()
     assert args.startswith("render rep_a.ipynb --to html --no-execute")
-    page = (project / "reports" / "rep_a.html").read_text()
+    page = (project / "reports" / "rep_a" / "en" / "index.html").read_text()
     assert "index.html" in page and STAMP_CLASS in page
 
 
@@ -365,14 +370,20 @@ def _without_stamp(text: str) -> str:
 
 
 def test_two_cold_builds_give_identical_html_apart_from_the_stamp(project):
-    first = {p.name: p.read_text() for p in (project / "reports").glob("*.html")}
+    def pages():
+        reports = project / "reports"
+        return {p.relative_to(reports).as_posix(): p.read_text()
+                for p in [reports / "index.html", *reports.glob("*/en/index.html")]}
+
+    first = pages()
     shutil.rmtree(project / ".build")
-    for p in (project / "reports").glob("*.html"):
+    for p in [project / "reports" / "index.html", *(project / "reports").glob("*/en/index.html")]:
         p.unlink()
     results = build(project, stamp="STAMP-2")
     assert _statuses(results) == {"rep_a": "executed", "rep_b": "executed"}
-    second = {p.name: p.read_text() for p in (project / "reports").glob("*.html")}
-    assert sorted(first) == sorted(second) == ["index.html", "rep_a.html", "rep_b.html"]
+    second = pages()
+    assert sorted(first) == sorted(second) == [
+        "index.html", "rep_a/en/index.html", "rep_b/en/index.html"]
     for name in first:
         assert first[name] != second[name]  # the stamps differ ...
         assert _without_stamp(first[name]) == _without_stamp(second[name]), name  # ... nothing else
@@ -384,7 +395,7 @@ def test_source_date_epoch_pins_the_stamp(monkeypatch):
 
 
 def test_html_hides_code_embeds_figures_and_has_provenance(built):
-    page = (built / "reports" / "rep_a.html").read_text()
+    page = (built / "reports" / "rep_a" / "en" / "index.html").read_text()
     assert "load_facts(params" not in page and "facts_by_year(" not in page  # code hidden
     assert "hl-ipython3" not in page and 'class="jp-InputArea-editor' not in page
     assert re.search(r'<img[^>]+src="data:image/png;base64,', page)
@@ -394,7 +405,7 @@ def test_html_hides_code_embeds_figures_and_has_provenance(built):
     assert "<script src=" not in page  # no CDN scripts: works offline
     assert SYNTHETIC_BANNER not in page  # facts are real
     index = (built / "reports" / "index.html").read_text()
-    assert 'href="rep_a.html"' in index and 'href="rep_b.html"' in index
+    assert 'href="rep_a/en/index.html"' in index and 'href="rep_b/en/index.html"' in index
     assert "Test report rep_a" in index and "start_year" in index and "sources dated" in index
 
 

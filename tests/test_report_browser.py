@@ -17,6 +17,7 @@ import pytest
 
 from coopstats.build import build, load_definitions
 from coopstats.provenance import SYNTHETIC_BANNER, is_synthetic
+from coopstats.text import t as catalogue_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("COOPSTATS_CHROMIUM", "/usr/bin/chromium"))
@@ -96,11 +97,12 @@ def test_index_and_reports_render_in_chromium(site):
             links = page.eval_on_selector_all(
                 "li.report h2 a", "as => as.map(a => a.getAttribute('href'))"
             )
-            assert set(links) >= {f"{n}.html" for n in names}
-            for name in names:
+            assert set(links) >= {f"{n}/en/index.html" for n in names}
+            for name, lang in [(n, lang) for n in names for lang in ("en", "ru")]:
                 page = browser.new_page()
-                problems, images = _open(page, reports_dir / f"{name}.html")
-                assert problems == [], name
+                problems, images = _open(page, reports_dir / name / lang / "index.html")
+                assert problems == [], (name, lang)
+                assert page.evaluate("document.documentElement.lang") == lang
                 assert images, f"{name}: no figure"
                 assert all(width > 0 for _, width in images), f"{name}: broken image {images}"
                 prov = page.locator("#provenance")
@@ -113,8 +115,14 @@ def test_index_and_reports_render_in_chromium(site):
                     is_synthetic(reports_dir.parent / "data" / "processed")
                     and name != names[0]
                 ):
-                    assert banner.count() == 1 and SYNTHETIC_BANNER in banner.inner_text()
-                back = page.locator("nav a[href='index.html']")
+                    label = catalogue_text("banner.synthetic", lang)
+                    assert label == SYNTHETIC_BANNER or lang != "en"
+                    assert banner.count() == 1 and label in banner.inner_text()
+                back = page.locator("nav a[href='../../index.html']")
                 assert back.count() == 1
+                # the folder holds the page's figures, tables, PDF and citation
+                folder = reports_dir / name / lang
+                assert (folder / "CITATION").is_file() and (folder / f"{name}.pdf").is_file()
+                assert list((folder / "figures").glob("*.svg")), (name, lang)
         finally:
             browser.close()

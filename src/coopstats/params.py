@@ -72,7 +72,8 @@ class ReportParams:
     :data:`coopstats.columns.SECTORS`; ``*_iso3`` ISO 3166 alpha-3; ``start_year <= end_year``
     within 1988-2100; ``*_share`` and ``hhi*_threshold`` in [0, 1], other ``*_threshold``
     >= 0; fingerprints are 64 hex digits or
-    empty (a run by hand outside ``coopstats report``).
+    empty (a run by hand outside ``coopstats report``); ``language`` in
+    :data:`coopstats.text.LANGUAGES` (``coopstats report`` builds every report in each).
 
     Raises
     ------
@@ -84,6 +85,7 @@ class ReportParams:
 
     data_fingerprint: str = ""  # SHA-256 over the input files, set by `coopstats report`
     code_fingerprint: str = ""  # SHA-256 over the coopstats package, set by `coopstats report`
+    language: str = "en"  # "en" or "ru": titles, labels, table headers and prose (coopstats.text)
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
@@ -102,11 +104,18 @@ class ReportParams:
                 "start_year", start, why=f"must not be after end_year={end}"
             )
         self._check()
+        from .text import set_page_language
+
+        set_page_language(self.language)  # tables and figures of the page follow it
 
     def _check_named(self, name: str, value: object) -> None:
         if name.endswith("_fingerprint"):
             if value and not re.fullmatch(r"[0-9a-f]{64}", str(value)):
                 raise InvalidParameterError(name, value, why="a SHA-256 hex digest or empty")
+        elif name == "language":
+            from .text import check_language
+
+            check_language(str(value))
         elif name == "bloc":
             if value not in BLOCS:
                 raise InvalidParameterError(name, value, list(BLOCS))

@@ -86,7 +86,8 @@ def _new_figure(figsize: tuple[float, float] | None = None):
     return fig, ax
 
 
-def finish(fig: Figure, *, source: str, synthetic: bool = False) -> Figure:
+def finish(fig: Figure, *, source: str, synthetic: bool = False,
+           language: str | None = None) -> Figure:
     """Write the source line (and the synthetic label) on ``fig``; close it; return it.
 
     Parameters
@@ -99,6 +100,12 @@ def finish(fig: Figure, *, source: str, synthetic: bool = False) -> Figure:
     synthetic
         True when the figure shows the synthetic demonstration panel; adds
         :data:`SYNTHETIC_LABEL` in red at the top.
+    language
+        ``"en"`` or ``"ru"`` for the source line and the synthetic label (``None``: the page
+        language set by the notebook's parameters, :func:`coopstats.text.page_language`).
+
+    Under ``coopstats report`` (``COOPSTATS_EXPORTS=1``) the displayed figure also carries its
+    SVG, PDF and 300-dpi PNG (:func:`coopstats.outputs.figure_export`).
 
     Raises
     ------
@@ -110,10 +117,15 @@ def finish(fig: Figure, *, source: str, synthetic: bool = False) -> Figure:
     if not isinstance(source, str) or not source.strip():
         raise InvalidParameterError("source", source, why="every figure must name its source")
     fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.88 if synthetic else 0.94))
+    from .text import check_language, page_language
+    from .text import t as _t
+
+    language = check_language(language or page_language())
+    synthetic_label = _t("banner.synthetic", language)
     fig.text(
         0.01,
         0.01,
-        f"Source: {source.strip()}",
+        f"{_t('page.source', language)}: {source.strip()}",
         fontsize=7.5,
         color="#444444",
         ha="left",
@@ -121,25 +133,38 @@ def finish(fig: Figure, *, source: str, synthetic: bool = False) -> Figure:
         wrap=True,
     )
     if synthetic:
-        fig.text(0.5, 0.985, SYNTHETIC_LABEL, fontsize=13, fontweight="bold", color="#b00020",
+        fig.text(0.5, 0.985, synthetic_label, fontsize=13, fontweight="bold", color="#b00020",
                  ha="center", va="top")
     titles = [t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t]
-    label = [SYNTHETIC_LABEL] if synthetic else []
+    label = [synthetic_label] if synthetic else []
     alt = "; ".join([*titles[:1], f"source: {source.strip()}", *label])
-    fig._repr_mimebundle_ = lambda include=None, exclude=None: _png_bundle(fig, alt)
+    title = titles[0] if titles else "figure"
+    fig._repr_mimebundle_ = lambda include=None, exclude=None: _png_bundle(
+        fig, alt, title=title, source=source.strip()
+    )
     plt.close(fig)
     return fig
 
 
-def _png_bundle(fig: Figure, alt: str) -> tuple[dict, dict]:
-    """PNG display bundle with alternative text (used by IPython instead of its formatter)."""
+def _png_bundle(fig: Figure, alt: str, *, title: str = "figure",
+                source: str = "") -> tuple[dict, dict]:
+    """PNG display bundle with alternative text (used by IPython instead of its formatter).
+
+    Under ``coopstats report`` the bundle also carries the figure's SVG, PDF and 300-dpi PNG
+    (:data:`coopstats.outputs.FIGURE_MIME`), which the build writes next to the page.
+    """
     import base64
     import io
+
+    from .outputs import FIGURE_MIME, exports_enabled, figure_export
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight", facecolor="white")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return {"image/png": data, "text/plain": f"<Figure: {alt}>"}, {"image/png": {"alt": alt}}
+    bundle = {"image/png": data, "text/plain": f"<Figure: {alt}>"}
+    if exports_enabled():
+        bundle[FIGURE_MIME] = figure_export(fig, title=title, source=source)
+    return bundle, {"image/png": {"alt": alt}}
 
 def _short_number(x: float) -> str:
     text = f"{x:,.2f}".rstrip("0").rstrip(".")

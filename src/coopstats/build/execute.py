@@ -102,7 +102,10 @@ def execute(nb, definition: ReportDefinition, root: Path, params: dict, timeout:
     from jupyter_cache.executors.utils import single_nb_execution
     from jupyter_client.kernelspec import NoSuchKernel
 
-    with _env(COOPSTATS_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND=None):
+    from ..outputs import EXPORTS_ENV
+
+    # EXPORTS_ENV: figures and tables carry their SVG/PDF/PNG/CSV (coopstats.outputs)
+    with _env(COOPSTATS_ROOT=str(root), PYTHONHASHSEED="0", MPLBACKEND=None, **{EXPORTS_ENV: "1"}):
         try:
             result = single_nb_execution(
                 nb,

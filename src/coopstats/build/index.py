@@ -34,7 +34,9 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
 
     Each entry: title (linked), description, notebook, parameters, data vintage, and the
     synthetic banner where the report uses the demonstration panel. Definitions without a
-    built page are listed as "not built yet".
+    built page are listed as "not built yet". A report whose last build failed is marked
+    FAILED with its error (recorded by :func:`coopstats.build.run.build` in
+    ``.build/reports/<name>.<language>.failed.json``), also when an earlier page is shown.
     """
     root = Path(root).resolve()
     e = html.escape
@@ -45,16 +47,33 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
         definitions = []
     items = []
     any_synthetic = False
+    from ..text import LANGUAGES
+    from .publish import page_href, report_title
+
     for d in definitions:
-        side = root / ".build" / "reports" / f"{d.name}.json"
-        page = root / "reports" / f"{d.name}.html"
-        if not (side.is_file() and page.is_file()):
+        built = {}
+        failed = ""
+        for lang in LANGUAGES:
+            side = root / ".build" / "reports" / f"{d.name}.{lang}.json"
+            if side.is_file() and (root / "reports" / page_href(d.name, lang)).is_file():
+                built[lang] = json.loads(side.read_text(encoding="utf-8"))
+            fail = root / ".build" / "reports" / f"{d.name}.{lang}.failed.json"
+            if fail.is_file():
+                rec = json.loads(fail.read_text(encoding="utf-8"))
+                older = " The page linked is from an earlier build." if lang in built else ""
+                failed += (
+                    f'<p class="coopstats-failed">FAILED ({e(lang)}) in the last build: '
+                    f'<code>{e(rec["error"])}</code>.{older} The failed notebook is in '
+                    f'<code>{e(rec["failed_notebook"])}</code>.</p>'
+                )
+        if not built:
+            state = "not built yet: its last build failed" if failed else "not built yet"
             items.append(
-                f'<li class="report missing"><h2>{e(d.title)}</h2><p>not built yet '
-                f"(<code>coopstats report --only {e(d.name)}</code>)</p></li>"
+                f'<li class="report missing" id="{e(d.name)}"><h2>{e(d.title)}</h2>{failed}'
+                f"<p>{state} (<code>coopstats report --only {e(d.name)}</code>)</p></li>"
             )
             continue
-        info = json.loads(side.read_text(encoding="utf-8"))
+        info = built.get("en") or next(iter(built.values()))
         any_synthetic |= bool(info["synthetic"])
         params = "".join(
             f"<li><code>{e(k)}</code> = <code>{e(str(v))}</code></li>"
@@ -65,8 +84,27 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
             for path, text in _vintage_lines(info["inputs"])
         )
         flag = f'<p class="coopstats-synthetic">{SYNTHETIC_BANNER}</p>' if info["synthetic"] else ""
+        versions = " · ".join(
+            f'<a href="{e(page_href(d.name, lang))}" hreflang="{lang}">'
+            f"{'English' if lang == 'en' else 'Русский'}</a>"
+            + (f' (<a href="{e(d.name)}/{lang}/{e(d.name)}.pdf">PDF</a>)' if built[lang].get("pdf")
+               else "")
+            + f' (<a href="{e(d.name)}/{lang}/CITATION">CITATION</a>)'
+            for lang in LANGUAGES
+            if lang in built
+        )
+        n_fig = sum(o["kind"] == "figure" for o in info.get("outputs", []))
+        n_tab = sum(o["kind"] == "table" for o in info.get("outputs", []))
+        ru_title = (
+            f'<p class="meta" lang="ru">{e(report_title(d, "ru"))}</p>'
+            if "ru" in built and report_title(d, "ru") != d.title
+            else ""
+        )
         items.append(
-            f'<li class="report"><h2><a href="{e(info["html"])}">{e(info["title"])}</a></h2>{flag}'
+            f'<li class="report" id="{e(d.name)}"><h2><a href="{e(info["html"])}">'
+            f'{e(info["title"])}</a></h2>{flag}{failed}{ru_title}'
+            f'<p class="meta">{versions} · {n_fig} figures (SVG, PDF, PNG), {n_tab} tables (CSV)'
+            f"</p>"
             f"<p>{e(info['description'])}</p>"
             f'<p class="meta">notebook <code>notebooks/{e(info["notebook"])}</code></p>'
             f"<details><summary>parameters</summary><ul>{params}</ul></details>"
@@ -86,6 +124,7 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width
 .coopstats-banner {{ background: #b00020; color: #fff; font-weight: bold; text-align: center;
   padding: .6rem; letter-spacing: .08em; }}
 .coopstats-synthetic {{ color: #b00020; font-weight: bold; margin: .2rem 0; }}
+.coopstats-failed {{ color: #b00020; margin: .2rem 0; }}
 ul.reports {{ list-style: none; padding: 0; }}
 li.report {{ border-bottom: 1px solid #ddd; padding: .6rem 0; }}
 li.report h2 {{ font-size: 1.15rem; margin: .2rem 0; }}

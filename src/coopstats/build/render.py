@@ -116,21 +116,38 @@ def banner(synthetic: bool, text: str = SYNTHETIC_BANNER) -> str:
     return f'<div class="coopstats-banner" role="alert">{html.escape(text)}</div>'
 
 
-def _header(definition: ReportDefinition, params: dict, synthetic: bool) -> str:
+def _header(
+    definition: ReportDefinition,
+    params: dict,
+    synthetic: bool,
+    language: str = "en",
+    extra: str = "",
+) -> str:
+    from ..text import LANGUAGES, t
+    from .publish import report_title
+
     e = html.escape
     shown = ", ".join(
         f"{k}={json.dumps(v, ensure_ascii=False)}"
         for k, v in params.items()
         if not k.endswith("_fingerprint")
     )
+    others = " ".join(
+        f'<a href="../{lang}/index.html" hreflang="{lang}" class="coopstats-language">'
+        f"{e(t('page.other_language', language))}</a>"
+        for lang in LANGUAGES
+        if lang != language
+    )
     return (
-        banner(synthetic)
-        + '<nav><a href="index.html">&larr; all reports</a></nav>'
-        + f'<p class="report-title">{e(definition.title)}</p>'
-        + f'<p class="definition">Report <code>{e(definition.name)}</code> from '
-        f"<code>notebooks/{e(definition.notebook)}</code> with {e(shown) or 'default parameters'} "
-        f"(definition <code>{e(definition.path)}</code>). Code is hidden; the provenance block "
-        "lists parameters, software and input files with SHA-256.</p>"
+        banner(synthetic, t("banner.synthetic", language))
+        + f'<nav><a href="../../index.html">&larr; {e(t("page.all_reports", language))}</a> '
+        + f"{others}</nav>"
+        + f'<p class="report-title">{e(report_title(definition, language))}</p>'
+        + "<p class=\"definition\">"
+        + e(t("page.definition", language, name=definition.name, notebook=definition.notebook,
+              params=shown or "-", path=definition.path))
+        + "</p>"
+        + extra
     )
 
 
@@ -144,9 +161,20 @@ def _footer(stamp: str) -> str:
 
 
 def render_html(
-    nb, definition: ReportDefinition, params: dict, *, synthetic: bool, stamp: str
+    nb,
+    definition: ReportDefinition,
+    params: dict,
+    *,
+    synthetic: bool,
+    stamp: str,
+    language: str = "en",
+    extra_header: str = "",
 ) -> str:
-    """Render an executed notebook to a self-contained HTML page with code hidden."""
+    """Render an executed notebook to a self-contained HTML page with code hidden.
+
+    ``language`` sets the page chrome (banner, navigation, header) and ``<html lang>``;
+    ``extra_header`` (the downloads block) goes at the end of the header.
+    """
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -162,10 +190,12 @@ def render_html(
     )
     resources = {
         "metadata": {"name": definition.title},
-        "coopstats_header": _header(definition, params, synthetic),
+        "coopstats_header": _header(definition, params, synthetic, language, extra_header),
         "coopstats_footer": _footer(stamp),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    if language != "en":
+        body = re.sub(r'<html lang="en"', f'<html lang="{language}"', body, count=1)
     if 'id="provenance"' not in body and "id='provenance'" not in body:
         raise NotebookExecutionError(
             f"report {definition.name!r}: notebooks/{definition.notebook} "
@@ -191,7 +221,15 @@ def require_quarto() -> str:
 
 
 def render_quarto(
-    nb, definition: ReportDefinition, root: Path, params: dict, *, synthetic: bool, stamp: str
+    nb,
+    definition: ReportDefinition,
+    root: Path,
+    params: dict,
+    *,
+    synthetic: bool,
+    stamp: str,
+    language: str = "en",
+    extra_header: str = "",
 ) -> str:
     """Render an executed notebook with ``quarto render --no-execute``; add header and footer."""
     import nbformat
@@ -223,7 +261,7 @@ def render_quarto(
             f"{(proc.stderr or proc.stdout).strip()[-800:]}"
         )
     page = out.read_text(encoding="utf-8")
-    head = f"{_header(definition, params, synthetic)}"
+    head = f"{_header(definition, params, synthetic, language, extra_header)}"
     page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + head, page, count=1)
     page = page.replace(
         "</body>", f'<footer class="coopstats-footer">{_footer(stamp)}</footer></body>', 1
