@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopstats.errors import InvalidParameterError
+from coopstats.errors import CoopstatsWarning, InvalidParameterError
 from coopstats.growth import (
     BreakResult,
     break_test,
@@ -270,90 +270,56 @@ def test_growth_refuses_missing_values(bilateral):
 # ---------------------------------------------------------------------------------------
 
 
-def _facts(shared_dir) -> pd.DataFrame:
-    f = pd.read_csv(
-        shared_dir / "data" / "facts" / "facts.csv",
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
-    )
-    return f.astype({"value": float})
+def _facts() -> pd.DataFrame:
+    from pathlib import Path
+
+    from coopstats.sources.facts import read_facts
+
+    root = Path(__file__).resolve().parents[1]
+    return read_facts(root / "data" / "raw" / "facts" / "facts.csv").kept
 
 
-@pytest.mark.shared
-def test_facts_growth_eaeu_mutual_trade(shared_dir):
-    f = _facts(shared_dir)
-    s = f[(f["metric"] == "mutual_trade_turnover") & (f["bloc"] == "EAEU") & (f["unit"] == "USD")]
-    out = facts_growth(s, basis="goods").set_index("year")
+def test_facts_growth_eaeu_mutual_trade():
+    out = facts_growth(
+        _facts(), metric="mutual_trade_turnover", bloc="EAEU", unit="USD", reporter="", partner=""
+    ).set_index("year")
     assert list(out.index) == list(range(2015, 2025))
     # F016 43.0 bn -> F017 54.7 bn: 54.7/43 - 1 = 27.2093 % (F028 states 27.3 %)
     assert out.loc[2017, "growth_pct"] == pytest.approx(100 * (54.7 / 43.0 - 1))
     assert out.loc[2017, "fact_id"] == "F017"
-    assert (out["trade_basis"] == "goods").all()
+    assert math.isnan(out.loc[2015, "growth_pct"])  # no 2014 figure
 
 
-@pytest.mark.shared
-def test_facts_growth_refuses_goods_and_services_mixture(shared_dir):
-    f = _facts(shared_dir)
-    rb = f[
-        (f["metric"] == "trade_turnover")
-        & (f["unit"] == "USD")
-        & f["fact_id"].isin([f"F0{i}" for i in range(50, 60)])
-    ].copy()
-    # bases as stated in the notes: F058 (2023, BelTA) and F059 (2024) are goods and services
-    rb["trade_basis"] = np.where(
-        rb["fact_id"].isin(["F058", "F059"]), "goods_and_services", "goods"
-    )
-    with pytest.raises(InvalidParameterError, match="trade_basis.*mixing.*F058"):
-        facts_growth(rb)
-    gs = facts_growth(rb[rb["trade_basis"] == "goods_and_services"]).set_index("year")
-    # F058 53.0 bn (2023) -> F059 57.6 bn (2024): +8.6792 %
-    assert gs.loc[2024, "growth_pct"] == pytest.approx(100 * (57.6 / 53.0 - 1))
-    goods = facts_growth(rb[rb["trade_basis"] == "goods"], basis="goods").set_index("year")
+def test_facts_growth_refuses_goods_and_services_mixture():
+    pair = dict(metric="trade_turnover", reporter="RUS", partner="BLR", unit="USD")
+    with pytest.raises(InvalidParameterError, match="'basis'.*mixes goods-only.*F058"):
+        facts_growth(_facts(), unordered_pair=True, **pair)
+    with pytest.warns(CoopstatsWarning, match="set aside"):
+        goods = facts_growth(_facts(), unordered_pair=True, basis="goods", **pair)
+    goods = goods.set_index("year")
     # F056 43.4 bn (2022) -> F057 46.5 bn (2023): +7.14 % (the Kremlin stated +5.4 %)
     assert goods.loc[2023, "growth_pct"] == pytest.approx(100 * (46.5 / 43.4 - 1))
+    assert (goods["trade_basis"] == "goods").all()
+    with pytest.warns(CoopstatsWarning):
+        gs = facts_growth(_facts(), unordered_pair=True, basis="goods_and_services", **pair)
+    # F058 53.0 bn (2023) -> F059 57.6 bn (2024): +8.6792 %
+    assert gs.set_index("year").loc[2024, "growth_pct"] == pytest.approx(100 * (57.6 / 53.0 - 1))
+
+
+def test_facts_growth_is_series_then_growth_rates():
+    from coopstats.sources.facts import series
+
+    sel = dict(metric="mutual_trade_turnover", bloc="EAEU", unit="USD", reporter="", partner="")
+    kept = series(_facts(), **sel).kept
+    rates = growth_rates(kept[["year", "value"]], value_col="value")
+    out = facts_growth(_facts(), **sel)
+    assert out["growth_pct"].tolist() == pytest.approx(rates["growth_pct"].tolist(), nan_ok=True)
+    assert list(out.columns[: len(kept.columns)]) == list(kept.columns)
+    one_year_twice = _facts().iloc[:2].assign(metric="m", period="2023", value=[1.0, 2.0])
+    with pytest.raises(InvalidParameterError, match="F001.*F002|F002.*F001"):
+        facts_growth(one_year_twice, metric="m")
     with pytest.raises(InvalidParameterError, match="'basis'"):
-        facts_growth(rb[rb["trade_basis"] == "goods"], basis="goods_and_services")
-
-
-def test_facts_growth_requires_a_stated_basis_and_annual_periods():
-    s = pd.DataFrame(
-        {"fact_id": ["F1", "F2"], "period": ["2022", "2023"], "value": [1.0, 2.0], "unit": "USD"}
-    )
-    with pytest.raises(InvalidParameterError, match="'basis'.*no 'trade_basis' column"):
-        facts_growth(s)
-    assert facts_growth(s, basis="goods")["growth_pct"].iloc[1] == 100.0
-    with pytest.raises(InvalidParameterError, match="non-annual"):
-        facts_growth(s.assign(period=["2022", "2023-01..2023-09"]), basis="goods")
-    with pytest.raises(InvalidParameterError, match="several figures for one year.*F1"):
-        facts_growth(s.assign(period="2023"), basis="goods")
-    with pytest.raises(InvalidParameterError, match="'unit' mixes"):
-        facts_growth(s.assign(unit=["USD", "RUB"]), basis="goods")
-    with pytest.raises(InvalidParameterError, match="non-outcome"):
-        facts_growth(s.assign(metric=["exports", "exports_target"]), basis="goods")
-    with pytest.raises(InvalidParameterError, match="'basis'.*allowed"):
-        facts_growth(s, basis="services")
-
-
-def test_facts_growth_refuses_unstated_basis_unless_vouched_for():
-    s = pd.DataFrame(
-        {
-            "fact_id": ["F1", "F2", "F3"],
-            "period": ["2022", "2023", "2024"],
-            "value": [1.0, 2.0, 3.0],
-            "unit": "USD",
-            "trade_basis": ["goods", "unstated", "goods"],
-        }
-    )
-    with pytest.raises(InvalidParameterError, match="'basis'.*F2.*do not state their basis"):
-        facts_growth(s)
-    out = facts_growth(s, basis="goods")
-    assert out["is_basis_assumed"].tolist() == [False, True, False]
-    assert out["growth_pct"].tolist()[1:] == pytest.approx([100.0, 50.0])
-    with pytest.raises(InvalidParameterError, match="'basis'"):
-        facts_growth(s, basis="goods_and_services")
-    with pytest.raises(InvalidParameterError, match="'trade_basis'.*unknown basis"):
-        facts_growth(s.assign(trade_basis=["goods", "services", "goods"]), basis="goods")
+        facts_growth(_facts(), basis="services", **sel)
 
 
 def test_break_result_tidy_has_coefficients_and_tests(break_series):

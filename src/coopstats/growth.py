@@ -1030,51 +1030,47 @@ def to_real(
 
 
 def facts_growth(
-    series: pd.DataFrame,
+    facts: pd.DataFrame,
     *,
+    metric: str,
     basis: Literal["goods", "goods_and_services"] | None = None,
-    basis_col: str = "trade_basis",
+    **selection: object,
 ) -> pd.DataFrame:
-    r"""Year-on-year growth of a cited-facts series that is stated on one trade basis.
+    r"""Year-on-year growth of one cited-facts series.
 
     .. math:: g_t = 100 \left( \frac{v_t}{v_{t-1}} - 1 \right)
 
-    Official figures for the same flow differ by basis: Russian customs data are goods only,
-    Belarusian statements often goods *and services* (2023 Russia–Belarus turnover: 46.5 bn
-    USD goods vs 53 bn goods and services). A growth rate across the two bases is an
-    artefact, so the basis must be stated and single:
-
-    * if ``series`` has ``basis_col`` (the facts reader's ``trade_basis``), rows stating a
-      basis must all state the same one from :data:`TRADE_BASES` (and equal ``basis`` if
-      given); rows with ``"unstated"`` or a missing basis are refused unless ``basis`` is
-      given, in which case the caller vouches for them and they are flagged
-      ``is_basis_assumed``;
-    * if it has no such column, ``basis`` must be given: the caller vouches for every row
-      (all flagged ``is_basis_assumed``).
+    A thin composition: :func:`coopstats.sources.facts.series` assembles the annual series
+    (selection, one unit, one trade basis or ``basis`` to pick one, partial years set aside
+    with a ledger entry and a warning, two figures for one year refused) and
+    :func:`growth_rates` computes :math:`g_t` from its ``year, value``. Official figures for
+    the same flow differ by basis (2023 Russia-Belarus turnover: 46.5 bn USD goods vs 53 bn
+    goods and services), so a growth rate is only computed within one basis.
 
     Parameters
     ----------
-    series
-        Rows of the facts table (columns ``period, value, unit`` and, if present,
-        ``fact_id, metric, currency, price_basis``) for one flow. ``period`` must be a plain
-        year (``"2024"``); partial-year and multi-year periods are refused. One row per year.
+    facts
+        ``read_facts(...).kept`` (optionally after :func:`coopstats.sources.facts.to_usd`).
+    metric
+        Metric of the facts table, e.g. ``"mutual_trade_turnover"``.
     basis
-        ``"goods"`` or ``"goods_and_services"``.
-    basis_col
-        Column holding the basis per row.
+        ``"goods"`` or ``"goods_and_services"`` to resolve a selection that mixes them.
+    **selection
+        ``reporter``, ``partner``, ``bloc``, ``sector``, ``unit``, ``unordered_pair`` of
+        :func:`coopstats.sources.facts.series`.
 
     Returns
     -------
     pandas.DataFrame
-        ``year, value, unit, trade_basis, is_basis_assumed, fact_id`` (when present),
-        ``value_prev``, ``growth_pct``; one row per year.
+        The series' columns (:data:`coopstats.sources.facts.SERIES_COLUMNS`: ``year, value,
+        unit, currency, trade_basis, caveats, fact_id`` ...) plus ``value_prev`` and
+        ``growth_pct`` (``NaN`` after a missing year or a zero); one row per year.
 
     Raises
     ------
     InvalidParameterError
-        Mixed or unknown basis, no basis at all, mixed units/currencies/price bases,
-        non-annual periods, two figures for one year (listing their ``fact_id``), targets,
-        plans or forecasts among the rows.
+        From :func:`coopstats.sources.facts.series`: unknown metric, mixed units, mixed trade
+        bases without ``basis``, two figures for one year.
 
     References
     ----------
@@ -1084,108 +1080,18 @@ def facts_growth(
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"period": ["2016", "2017"], "value": [43.0e9, 54.7e9], "unit": "USD"})
-    >>> round(float(facts_growth(s, basis="goods")["growth_pct"].iloc[1]), 2)
+    >>> facts = pd.DataFrame({
+    ...     "metric": "exports", "reporter_iso3": "BLR", "partner_iso3": "RUS", "bloc": "",
+    ...     "sector": "total", "period": ["2016", "2017"], "value": [43.0e9, 54.7e9],
+    ...     "unit": "USD", "currency": "USD", "price_basis": "current", "note": "goods",
+    ...     "fact_id": ["F1", "F2"], "source_url": "https://example.org"}, index=[2, 3])
+    >>> round(float(facts_growth(facts, metric="exports")["growth_pct"].iloc[1]), 2)
     27.21
     """
-    if basis is not None:
-        validate_literal("basis", basis, TRADE_BASES)
-    require_columns(series, ("period", "value", "unit"), name="series")
-    require_no_nan(series, ("period", "value", "unit"), name="series")
-    if series.empty:
-        raise InvalidParameterError("series", "an empty frame", "a facts series with rows")
-    s = series.copy()
-    if "metric" in s.columns:
-        plan = s["metric"].astype(str).str.endswith(("_target", "_plan", "_forecast"))
-        if plan.any():
-            raise InvalidParameterError(
-                "series",
-                f"non-outcome metrics {sorted(s.loc[plan, 'metric'].unique())}",
-                "observed outcomes only",
-                why="targets, plans and forecasts are not outcomes",
-            )
+    from .sources.facts import series
 
-    def _ids(mask: pd.Series) -> list:
-        return list(s.loc[mask, "fact_id"]) if "fact_id" in s.columns else list(s.index[mask])
-
-    if basis_col in s.columns:
-        vals = s[basis_col].astype("string")
-        bad = vals.notna() & ~vals.isin([*TRADE_BASES, "unstated"])
-        if bad.any():
-            raise InvalidParameterError(
-                basis_col,
-                f"unknown basis {sorted(vals[bad].unique())} for {_ids(bad)}",
-                [*TRADE_BASES, "unstated"],
-            )
-        found = sorted(vals[vals.isin(TRADE_BASES)].unique())
-        if len(found) > 1:
-            detail = {b: _ids(vals == b) for b in found}
-            raise InvalidParameterError(
-                basis_col,
-                f"a series mixing {detail}",
-                "one basis per series",
-                why="goods-only and goods-and-services figures are never combined; "
-                "filter to one basis",
-            )
-        if basis is not None and found and found[0] != basis:
-            raise InvalidParameterError(
-                "basis", basis, found, why=f"the rows are stated on {found[0]!r}"
-            )
-        unstated = vals.isna() | (vals == "unstated")
-        if unstated.any() and basis is None:
-            raise InvalidParameterError(
-                "basis",
-                None,
-                list(TRADE_BASES),
-                why=f"rows {_ids(unstated)} do not state their basis; pass basis=... to vouch "
-                "for them (they are flagged is_basis_assumed) or drop them",
-            )
-        s["is_basis_assumed"] = unstated.to_numpy(bool)
-        s[basis_col] = vals.where(~unstated, basis)
-    elif basis is None:
-        raise InvalidParameterError(
-            "basis",
-            None,
-            list(TRADE_BASES),
-            why=f"the series has no {basis_col!r} column; state which basis its figures use",
-        )
-    else:
-        s[basis_col] = basis
-        s["is_basis_assumed"] = True
-    require_single_basis(s, name="series", columns=("unit", "currency", "price_basis", basis_col))
-    per = s["period"].astype(str).str.strip()
-    annual = per.str.fullmatch(r"\d{4}")
-    if not annual.all():
-        raise InvalidParameterError(
-            "series",
-            f"non-annual periods {sorted(per[~annual].unique())}",
-            "plain years like '2024'",
-            why="partial or multi-year periods are not comparable to years",
-        )
-    s["year"] = per.astype("int64")
-    dup = s.duplicated("year", keep=False)
-    if dup.any():
-        ids = (
-            s.loc[dup].groupby("year")["fact_id"].apply(list).to_dict()
-            if "fact_id" in s.columns
-            else sorted(s.loc[dup, "year"].unique())
-        )
-        raise InvalidParameterError(
-            "series",
-            f"several figures for one year: {ids}",
-            "one figure per year",
-            why="choose one source per year explicitly",
-        )
-    keep = ["year", "value", "unit", basis_col, "is_basis_assumed"] + (
-        ["fact_id"] if "fact_id" in s.columns else []
-    )
-    s = (
-        s[keep]
-        .rename(columns={basis_col: "trade_basis"})
-        .sort_values("year")
-        .reset_index(drop=True)
-    )
-    g = growth_rates(s[["year", "value"]], value_col="value")
-    return s.merge(
-        g[["year", "value_prev", "growth_pct"]], on="year", how="left", validate="one_to_one"
+    kept = series(facts, metric=metric, basis=basis, **selection).kept
+    rates = growth_rates(kept[["year", "value"]], value_col="value")
+    return kept.reset_index(drop=True).merge(
+        rates[["year", "value_prev", "growth_pct"]], on="year", how="left", validate="1:1"
     )
