@@ -79,6 +79,7 @@ __all__ = [
     "known_blackout_statement",
     "blackout_span",
     "dataset_years",
+    "dated_records_statement",
 ]
 
 #: Flow bases a trade row can have (``coopstats.columns``: reported, mirror, reconciled).
@@ -1650,3 +1651,60 @@ def dataset_years(
             table = table[table["dataset"].isin(want)]
         found = {int(y) for y in table["year"].unique()}
     return sorted(y for y in found if lo <= y <= hi)
+
+
+def dated_records_statement(
+    dates: pd.Series | Sequence[str | None],
+    *,
+    what: str,
+    n_unread: int = 0,
+    language: str = "en",
+) -> str:
+    """Coverage of dated records (e.g. events read from press releases): how many, when, gaps.
+
+    Parameters
+    ----------
+    dates
+        ISO dates ``YYYY-MM-DD`` (or ``YYYY``, ``YYYY-MM``) of the records; missing = undated.
+    what
+        What the records are (``"cooperation events"``).
+    n_unread
+        Documents that could not be read (they are not among the records).
+    language
+        ``"en"`` or ``"ru"``.
+
+    Returns
+    -------
+    str
+        Markdown: the count, the dated range, records per year, undated and unread counts;
+        with no record, that the section is empty and what would fill it.
+    """
+    language = _check_language(language)
+    d = pd.Series(list(dates), dtype="object")
+    n = len(d)
+    if n == 0:
+        return (
+            f"No data: no {what}; documents in the input folder (or a shipped .jsonl) would "
+            f"fill this section."
+            + (f" {n_unread} document(s) could not be read." if n_unread else "")
+            if language == "en"
+            else f"Нет данных: записей ({what}) нет; раздел заполнят документы во входной папке "
+            f"(или выгрузка .jsonl)."
+            + (f" Не прочитано документов: {n_unread}." if n_unread else "")
+        )
+    text = d.dropna().astype(str)
+    years = pd.to_numeric(text.str[:4], errors="coerce").dropna().astype(int)
+    undated = n - len(years)
+    per = years.value_counts().sort_index()
+    listing = ", ".join(f"{y}: {c}" for y, c in per.items())
+    if language == "en":
+        out = f"**Coverage.** {n} {what}"
+        out += f", dated {text.min()} to {text.max()} (by year: {listing})" if len(years) else ""
+        out += f"; {undated} undated" if undated else ""
+        out += f"; {n_unread} document(s) could not be read and are not counted" if n_unread else ""
+        return out + "."
+    out = f"**Покрытие.** Записей ({what}): {n}"
+    out += f", даты с {text.min()} по {text.max()} (по годам: {listing})" if len(years) else ""
+    out += f"; без даты: {undated}" if undated else ""
+    out += f"; не прочитано и не учтено документов: {n_unread}" if n_unread else ""
+    return out + "."

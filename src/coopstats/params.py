@@ -26,6 +26,8 @@ __all__ = [
     "GrowthParams",
     "LocalizationParams",
     "PriorityParams",
+    "CriticalMaterialsParams",
+    "BilateralTurnoverParams",
     "NOTEBOOK_PARAMS",
     "params_class",
     "validate_params",
@@ -305,10 +307,65 @@ class PriorityParams(ReportParams):
             )
 
 
+@dataclass(frozen=True)
+class CriticalMaterialsParams(ReportParams):
+    """Parameters of ``notebooks/05_critical_materials.ipynb`` (blocs' critical materials)."""
+
+    notebook: ClassVar[str] = "05_critical_materials.ipynb"
+    blocs: list[str] = field(default_factory=lambda: ["EAEU", "CIS", "CSTO"])
+    start_year: int = 2022
+    end_year: int = 2024
+    hhi_imports_threshold: float = 0.4
+    dependent_share_pct: float = 90.0
+    dataset: str = "BACI_HS17_V202601"
+    processed_dir: str = "../data/processed"
+
+    def _check(self) -> None:
+        bad = [b for b in self.blocs if b not in BLOCS]
+        if bad or not self.blocs or len(set(self.blocs)) != len(self.blocs):
+            raise InvalidParameterError(
+                "blocs", bad or self.blocs, list(BLOCS), why="a non-empty list without repeats"
+            )
+        if not 0 <= self.dependent_share_pct <= 100:
+            raise InvalidParameterError(
+                "dependent_share_pct", self.dependent_share_pct, why="a percent in [0, 100]"
+            )
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", self.dataset):
+            raise InvalidParameterError(
+                "dataset", self.dataset, why="a dataset name such as BACI_HS17_V202601"
+            )
+
+
+@dataclass(frozen=True)
+class BilateralTurnoverParams(ReportParams):
+    """Parameters of ``notebooks/06_bilateral_turnover.ipynb`` (a pair's turnover, facts)."""
+
+    notebook: ClassVar[str] = "06_bilateral_turnover.ipynb"
+    country_iso3: str = "BLR"
+    partner_iso3: str = "RUS"
+    start_year: int = 2015
+    end_year: int = 2024
+    facts_path: str = "../data/raw/facts/facts.csv"
+
+    def _check(self) -> None:
+        if self.country_iso3 == self.partner_iso3:
+            raise InvalidParameterError(
+                "partner_iso3", self.partner_iso3, why="must differ from country_iso3"
+            )
+
+
 #: Notebook file name -> its params dataclass.
 NOTEBOOK_PARAMS: dict[str, type[ReportParams]] = {
     cls.notebook: cls
-    for cls in (FactsOverviewParams, EventsParams, GrowthParams, LocalizationParams, PriorityParams)
+    for cls in (
+        FactsOverviewParams,
+        EventsParams,
+        GrowthParams,
+        LocalizationParams,
+        PriorityParams,
+        CriticalMaterialsParams,
+        BilateralTurnoverParams,
+    )
 }
 
 

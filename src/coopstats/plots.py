@@ -218,6 +218,8 @@ def line_by_year(
     marker: str = "o",
     reference: float | None = None,
     reference_label: str = "",
+    span: tuple[float, float] | None = None,
+    span_label: str = "",
 ) -> Figure:
     """Line chart of ``y`` by year, one line per ``hue`` group.
 
@@ -240,6 +242,9 @@ def line_by_year(
         Marker of the observed points (years without a value are left as gaps, not joined).
     reference, reference_label
         A horizontal dashed reference line (e.g. a threshold) and its legend label.
+    span, span_label
+        Years ``(first, last)`` shaded grey with a legend label, e.g. a reporting blackout
+        in which the data hold no flow (:mod:`coopstats.coverage`).
     """
     import seaborn as sns
 
@@ -267,7 +272,12 @@ def line_by_year(
                 linewidth=1,
                 label=reference_label or f"reference {reference:g}",
             )
-        if hue or reference is not None:
+        if span is not None:
+            ax.axvspan(
+                float(span[0]) - 0.5, float(span[1]) + 0.5, color="#999999", alpha=0.18,
+                linewidth=0, label=span_label or f"{span[0]:g}-{span[1]:g}",
+            )
+        if hue or reference is not None or span is not None:
             ax.legend(title="", loc="best")
     return finish(fig, source=source, synthetic=synthetic)
 
