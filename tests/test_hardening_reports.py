@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from coopstats.build import load_definitions
-from coopstats.errors import DataFileError, InvalidParameterError
+from coopstats.build import build, load_definitions
+from coopstats.build import run as build_run
+from coopstats.errors import DataFileError, InvalidParameterError, ReportsFailedError
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = "00_facts_overview.ipynb"
@@ -81,3 +82,39 @@ def test_parameter_reason_is_kept_in_the_error(tmp_path: Path) -> None:
     assert "start_year" in text and "rep.yaml, full variant" in text
     assert err.why and err.why.split(";")[0] in text  # the validator's own reason comes first
     assert "int" in text
+
+
+@pytest.mark.slow
+def test_failing_report_is_recorded_and_the_others_still_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setattr(build_run, "DEFAULT_LANGUAGES", ("en",))
+    monkeypatch.setattr(build_run, "DEFAULT_PDF", False)
+    root = _project(tmp_path)
+    defs = root / "reports" / "definitions"
+    (defs / "a_bad.yaml").write_text(_definition(title="Bad"))
+    (defs / "b_good.yaml").write_text(_definition(title="Good"))
+    build(root, stamp="S1")  # both pages built
+    bad_page = root / "reports" / "a_bad" / "en" / "index.html"
+    before = bad_page.read_text()
+    params = {
+        "bloc": "EAEU",
+        "metric": "no_such_metric",
+        "facts_path": "../data/raw/facts/facts.csv",
+    }
+    (defs / "a_bad.yaml").write_text(_definition(title="Bad", parameters=params))
+    with pytest.raises(ReportsFailedError) as err:
+        build(root, stamp="S2")
+    assert [f[0] for f in err.value.failures] == ["a_bad"] and err.value.built == ["b_good"]
+    assert "no_such_metric" in str(err.value)
+    assert bad_page.read_text() == before  # the previous page is kept
+    index = (root / "reports" / "index.html").read_text()
+    assert "FAILED (en) in the last build" in index and "no_such_metric" in index
+    assert "from an earlier build" in index
+    from coopstats.cli import main
+
+    assert main(["report", "--root", str(root)]) != 0  # exits non-zero at the end
+    assert "a_bad" in capsys.readouterr().err
+    (defs / "a_bad.yaml").write_text(_definition(title="Bad"))
+    build(root, stamp="S3")  # fixed: the failure mark goes away
+    assert "FAILED" not in (root / "reports" / "index.html").read_text()

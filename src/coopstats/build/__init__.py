@@ -29,9 +29,12 @@ into ``reports/<name>.html`` and writes ``reports/index.html``:
    stamp (``SOURCE_DATE_EPOCH`` pins it). Quarto renders instead with ``--renderer quarto`` when
    its CLI is on PATH.
 
-A failing notebook stops the build with a :class:`~coopstats.errors.NotebookExecutionError`
-naming the report, notebook, cell index and parameters; the partially executed notebook is
-kept in ``.build/failed/<report>.ipynb``. Reports built before stay valid.
+A failing notebook does not stop the build: its error (report, notebook, cell index and
+parameters) is recorded in ``.build/reports/<report>.<language>.failed.json``, the partially
+executed notebook is kept in ``.build/failed/<report>.ipynb``, its previous page (if any) is
+kept, the remaining reports are built, and ``reports/index.html`` marks the report FAILED with
+its error. At the end the build raises :class:`~coopstats.errors.ReportsFailedError` (a
+:class:`~coopstats.errors.NotebookExecutionError`), so ``coopstats report`` exits non-zero.
 
 Modules: :mod:`.definitions` (``reports/definitions/*.yaml``), :mod:`.execute` (papermill +
 jupyter-cache), :mod:`.render` (nbconvert / Quarto HTML), :mod:`.index` (``reports/index.html``),
