@@ -130,3 +130,125 @@ def test_non_russian_text_gets_a_warning():
     assert language_warning("В Минске прошло заседание комиссии по промышленности.") is None
     rec = extract_text("The commission met in Minsk on 5 May 2025 to discuss tractors.", doc="e")
     assert any("Russian" in w for w in rec["warnings"])
+
+
+def test_companies_and_institutes_get_canonical_names_and_types():
+    rec = extract_text(
+        "14 мая в Минске холдинг «Гомсельмаш», ОАО «Гродно Азот» и АО «НИИ точной механики» "
+        "подписали соглашение с представителями Минского тракторного завода. Тракторы МАЗ "
+        "соберут на Бакинском судостроительном заводе.",
+        doc="c",
+    )
+    details = {o["name"]: o["type"] for o in rec["organization_details"]}
+    assert details == {
+        "Гомсельмаш": "company",
+        "Гродно Азот": "company",
+        "Научно-исследовательский институт точной механики": "academic",
+        "Минский тракторный завод": "company",
+        "Минский автомобильный завод": "company",
+        "Бакинский судостроительный завод": "company",
+    }
+    assert rec["organizations"] == list(details)
+
+
+def test_each_state_gets_its_own_government_body_and_ministries_from_titles():
+    rec = extract_text(
+        "12 марта в Бишкеке Кабмин Узбекистана, правительство Беларуси и Правительство "
+        "Казахстана обсудили план. Минсельхоз Казахстана, замминистра энергетики Армении и "
+        "вице-министр промышленности Кыргызстана поддержали его.",
+        doc="g",
+    )
+    assert rec["organizations"] == [
+        "Кабинет министров Республики Узбекистан",
+        "Совет Министров Республики Беларусь",
+        "Правительство Республики Казахстан",
+        "Министерство сельского хозяйства Республики Казахстан",
+        "Министерство энергетики Республики Армения",
+        "Министерство промышленности Кыргызской Республики",
+    ]
+    assert {o["type"] for o in rec["organization_details"]} == {"government", "ministry"}
+    assert rec["organization_details"][0]["country"] == "UZB"
+
+
+def test_bodies_attached_to_others_regional_ministries_and_abbreviations():
+    rec = extract_text(
+        "Агентство по стандартизации при Правительстве Республики Таджикистан, Министерство "
+        "экономического развития Краснодарского края, Госсовет и Совмин СГ, Коллегия ВПК "
+        "провели совещание 3 июня 2025 года.",
+        doc="a",
+    )
+    assert rec["organizations"] == [
+        "Агентство по стандартизации при Правительстве Республики Таджикистан",
+        "Министерство экономического развития Краснодарского края",
+        "Высший Государственный Совет Союзного государства",
+        "Совет Министров Союзного государства",
+        "Военно-промышленная комиссия Российской Федерации",
+    ]
+    assert rec["blocs"] == ["UNION_STATE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Соглашение подписали представители двух стран и 12 предприятий.", [(12, "count", None)]),
+        ("За последние три года и 10 лет назад выпущено 500 станков.", [(500, "count", None)]),
+        ("В проекте участвуют около тысячи специалистов.", [(1000, "count", "approx")]),
+        ("К работе привлекли более десятка заводов.", [(10, "count", "at_least")]),
+        (
+            "Контракт оценивается в 50–60 млн рублей.",
+            [(50_000_000, "RUB", "range_low"), (60_000_000, "RUB", "range_high")],
+        ),
+        (
+            "Выпуск составит от 300 до 400 тракторов.",
+            [(300, "count", "range_low"), (400, "count", "range_high")],
+        ),
+        ("Поставки составят не более 5 тыс. тонн.", [(5000, "tonnes", "at_most")]),
+        ("Товарооборот превысил 11 млрд долларов.", [(11e9, "USD", "at_least")]),
+        ("Площадь цеха составит 24 тыс. кв. м.", [(24000, "m2", None)]),
+        ("В проекте участвуют 40-ка предприятий.", [(40, "count", None)]),
+        ("Мощность увеличится до 1 000 машин.", [(1000, "count", None)]),
+    ],
+)
+def test_figures_have_qualifiers_and_no_party_counts_or_durations(text, expected):
+    rec = extract_text(text, doc="f")
+    assert [(f["value"], f["unit"], f["qualifier"]) for f in rec["figures"]] == expected
+
+
+def test_a_fact_repeated_in_a_quote_is_listed_once_and_period_carries_over():
+    rec = extract_text(
+        "В 2024 году товарооборот вырос на 12%. Экспорт составил 185 млн долларов. К работам "
+        "привлекут около 40 инженеров.\n— Мы привлечем около 40 инженеров, — сказал он.",
+        doc="q",
+    )
+    assert [(f["value"], f["unit"], f["period"]) for f in rec["figures"]] == [
+        (12, "percent", "2024"),
+        (185_000_000, "USD", "2024"),
+        (40, "count", None),
+    ]
+
+
+def test_date_span_is_kept_as_a_span_and_stamps_do_not_win():
+    rec = extract_text(
+        "22.07.2025\nВыставка вооружения прошла с 8 по 11 июля 2025 года в Минске.", doc="s"
+    )
+    assert (rec["event_date"], rec["event_date_start"], rec["event_date_end"]) == (
+        None,
+        "2025-07-08",
+        "2025-07-11",
+    )
+
+
+def test_sectors_lists_count_and_titles_and_names_do_not():
+    rec = extract_text(
+        "14 мая министр сельского хозяйства встретился с руководством холдинга «Гомсельмаш». "
+        "Дорожная карта охватывает такие отрасли, как станкостроение, микроэлектроника и "
+        "фармацевтика, а также поставки сельхозтехники и СВЧ-электроники.",
+        doc="s",
+    )
+    assert rec["sectors"] == [
+        "microelectronics",
+        "machine_tools",
+        "agriculture",
+        "machinery",
+        "other",
+    ]

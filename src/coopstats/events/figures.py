@@ -498,17 +498,17 @@ def _qualifier(text: str, start: int, sent_start: int, tokens: list[Token], i0: 
         return "at_least"  # "превысил 11 млрд долларов"
     before = text[max(sent_start, start - 30) : start]
     before = re.sub(r"[$€₽]\s*$", "", before)
-    for rx, name in _QUALIFIERS:
-        m = rx.search(before)
-        if m:
-            if name == "at_most" and m.group(0).strip().lower().startswith("до"):
-                k = i0 - 2
-                while k >= 0 and tokens[k].pos in ("ADV", "PART"):
-                    k -= 1
-                if k >= 0 and tokens[k].lemmas & _UP_TO_VERBS:
-                    return None  # "увеличится до 1 000 машин": the new level, not a bound
-            return name
-    return None
+    found = [(m.start(), name, m) for rx, name in _QUALIFIERS if (m := rx.search(before))]
+    if not found:
+        return None
+    _, name, m = min(found, key=lambda x: x[0])  # the longest: "не более" over "более"
+    if name == "at_most" and m.group(0).strip().lower().startswith("до"):
+        k = i0 - 2
+        while k >= 0 and tokens[k].pos in ("ADV", "PART"):
+            k -= 1
+        if k >= 0 and tokens[k].lemmas & _UP_TO_VERBS:
+            return None  # "увеличится до 1 000 машин": the new level, not a bound
+    return name
 
 
 def _in_quote(text: str, pos: int) -> bool:

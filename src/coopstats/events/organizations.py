@@ -22,12 +22,24 @@ Four sources, in this order:
    комитет, агентство, фонд, банк, палата, ассоциация, центр, корпорация, совет,
    администрация, правительство) and not covered above, put in the nominative: the head noun
    and the adjectives before it are inflected, the dependent words after it keep their case.
-   Companies and media are not organisations in this sense.
+   A body attached to another one ("Агентство по стандартизации при Правительстве Республики
+   Таджикистан") keeps its "при ..." part; a sub-unit of a lexicon body is that body.
+5. Companies and research institutes (:func:`_companies`): quoted names after a legal form or
+   a company noun, plants named by adjectives, known abbreviations (МАЗ, МТЗ); legal forms and
+   quotes dropped, НИИ/ОКБ/НПО written out.
+
+Governments are each state's own body (:data:`GOVERNMENT_BODY`: "правительство Беларуси" ->
+"Совет Министров Республики Беларусь", "Кабмин Узбекистана" -> "Кабинет министров Республики
+Узбекистан"); ministries are found in titles too ("замминистра", "вице-министр"), in
+abbreviations followed by a state ("Минсельхоз Казахстана"), and in regions ("министерство
+промышленности Нижегородской области", type ``regional_authority``). Each organisation has a
+type from :data:`ORG_TYPES` and, for governments and ministries, the ISO3 of its state.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from .lexicon import Hit, organization_matcher
@@ -110,8 +122,78 @@ _INSTITUTIONS = {
 _GOV_HEADS = {
     "министерство": "Министерство",
     "министр": "Министерство",
+    "замминистра": "Министерство",
+    "вице-министр": "Министерство",
     "правительство": "Правительство",
+    "кабмин": "Правительство",
+    "совмин": "Правительство",
 }
+#: The government body of each state as its constitution names it ("правительство Беларуси"
+#: is the Совет Министров Республики Беларусь); other states: "Правительство".
+GOVERNMENT_BODY = {
+    "BLR": "Совет Министров",
+    "UZB": "Кабинет министров",
+    "KGZ": "Кабинет министров",
+    "AZE": "Кабинет министров",
+    "TKM": "Кабинет министров",
+    "UKR": "Кабинет министров",
+}
+#: Abbreviated ministries -> their portfolio (genitive), for "Минсельхоз Казахстана".
+MINISTRY_ABBREVIATIONS = {
+    "минпромторг": "промышленности и торговли",
+    "минпром": "промышленности",
+    "минсельхоз": "сельского хозяйства",
+    "минэкономразвития": "экономического развития",
+    "минэкономики": "экономики",
+    "минэк": "экономики",
+    "минобороны": "обороны",
+    "минэнерго": "энергетики",
+    "минтранс": "транспорта",
+    "минтранспорта": "транспорта",
+    "минфин": "финансов",
+    "минобрнауки": "науки и высшего образования",
+    "минобразования": "образования",
+    "минздрав": "здравоохранения",
+    "мид": "иностранных дел",
+    "минцифры": "цифрового развития",
+    "минстрой": "строительства",
+    "минприроды": "природных ресурсов",
+}
+#: Legal forms written before a company's quoted name (dropped from the canonical name).
+_LEGAL = (
+    r"(?:ОАО|ПАО|ЗАО|АО|ООО|ОДО|ТОО|ЧУП|РУП|УП|ГУП|ФГУП|МУП|НАО|АОЗТ|ЧАО|ГП|ГК|СП|ИООО|ЧТУП|"
+    r"СООО|ФГБУ|ФГБНУ|ФГАОУ|ГНУ|ГНПО|НПО|НПП|НПК|НПЦ|ОКБ|КБ|ПО|АК|ГАО|ОсОО|АООТ|ТОО СП|ЖШС|АҚ)"
+)
+#: Nouns that introduce a company's or institute's quoted name ("холдинга «Гомсельмаш»").
+_COMPANY_NOUNS = (
+    r"(?:холдинг|агрохолдинг|концерн|компани|госкомпани|нацкомпани|корпораци|предприяти|завод|"
+    r"комбинат|фабрик|объединени|банк|фирм|производител|группа компаний|группы компаний|"
+    r"группе компаний|группой компаний|ассоциаци|институт|НИИ|бюро|центр|университет|"
+    r"кластер|технопарк|верф|автозавод)\w*"
+)
+_QUOTED = re.compile(
+    rf"(?:\b{_LEGAL}|\b(?i:{_COMPANY_NOUNS}))\s*[«\"“„]([^«»\"“”„\n]{{2,80}})[»\"”“]",
+)
+#: Abbreviated company names and their full names.
+COMPANY_ABBREVIATIONS = {
+    "МАЗ": "Минский автомобильный завод",
+    "МТЗ": "Минский тракторный завод",
+    "МЗКТ": "Минский завод колесных тягачей",
+    "ММЗ": "Минский моторный завод",
+    "БМЗ": "Белорусский металлургический завод",
+    "ГАЗ": "Горьковский автомобильный завод",
+    "УАЗ": "Ульяновский автомобильный завод",
+}
+#: Abbreviations that open names of research bodies, written out in canonical names.
+_NAME_ABBREVIATIONS = {
+    "НИИ": "Научно-исследовательский институт",
+    "ЦНИИ": "Центральный научно-исследовательский институт",
+    "ОКБ": "Опытно-конструкторское бюро",
+    "НПО": "Научно-производственное объединение",
+    "НПП": "Научно-производственное предприятие",
+}
+_PLANT_HEADS = frozenset({"завод", "комбинат", "фабрика", "верфь", "автозавод"})
+_REGION_NOUNS = frozenset({"область", "край", "округ"})
 
 
 def _inflect(
@@ -210,13 +292,46 @@ def _span_tokens(an: Analysis, start: int, stop: int) -> list[int]:
     return an.tokens_within(start, stop)
 
 
+def _government_name(iso3: str) -> str | None:
+    name = country_genitive(iso3)
+    return f"{GOVERNMENT_BODY.get(iso3, 'Правительство')} {name}" if name else None
+
+
+def _region(an: Analysis, words: list[int]) -> int | None:
+    """Index into ``words`` (token indices) where a region's name starts, if the words end in one.
+
+    "Нижегородской области", "Краснодарского края", "Ханты-Мансийского автономного округа".
+    """
+    tokens = an.tokens
+    for n, k in enumerate(words):
+        if tokens[k].lemma in _REGION_NOUNS and n > 0 and n == len(words) - 1:
+            m = n - 1
+            while (
+                m > 0
+                and tokens[words[m - 1]].pos == "ADJ"
+                and tokens[words[m - 1]].text[:1].isupper()
+            ):
+                m -= 1
+            if tokens[words[m]].text[:1].isupper() or tokens[words[m]].pos == "ADJ":
+                return m
+    return None
+
+
 def _government(
-    an: Analysis, k: int, country_at: dict[int, tuple[int, str, str]], used: set[int]
+    an: Analysis,
+    k: int,
+    country_at: dict[int, tuple[int, str, str]],
+    used: set[int],
+    *,
+    head: str | None = None,
+    start: int | None = None,
+    field: list[str] | None = None,
 ) -> list[Organization] | None:
     tokens: list[Token] = an.tokens
-    head = _GOV_HEADS[tokens[k].lemma]
-    field: list[str] = []
-    j = k + 1
+    head = head or _GOV_HEADS[tokens[k].lemma]
+    field = list(field or [])
+    field_idx: list[int] = []
+    j = start if start is not None else k + 1
     while j < len(tokens) and j - k <= 7 and tokens[j].sent == tokens[k].sent:
         if j in country_at:
             out = []
@@ -226,16 +341,10 @@ def _government(
                 words = " ".join(field).replace(" ,", ",").strip(" ,")
                 if words.endswith(" и"):
                     words = words[:-2]
-                if name is not None and (head != "Министерство" or words):
-                    out.append(
-                        Organization(
-                            f"{head} {words} {name}"
-                            if head == "Министерство"
-                            else f"{head} {name}",
-                            "ministry" if head == "Министерство" else "government",
-                            iso3,
-                        )
-                    )
+                if name is not None and head == "Министерство" and words:
+                    out.append(Organization(f"{head} {words} {name}", "ministry", iso3))
+                elif name is not None and head == "Правительство":
+                    out.append(Organization(_government_name(iso3), "government", iso3))
                 used.update(range(k, last))
                 # a list of states (nouns): "правительств Армении, Беларуси и России"
                 j = (
@@ -250,15 +359,29 @@ def _government(
         if head == "Правительство":
             break
         case = t.feats.get("Case")
-        if t.text in ("и", ",") or (t.pos in ("NOUN", "ADJ") and case == "Gen"):
+        if t.text in ("и", ",") or (t.pos in ("NOUN", "ADJ", "PROPN") and case == "Gen"):
             field.append(t.text)
+            field_idx.append(j)
             j += 1
             continue
         break
+    while field_idx and tokens[field_idx[-1]].text in ("и", ","):
+        field_idx.pop()
+        field.pop()
+    if head == "Министерство" and field_idx:
+        # a regional ministry: "министерства промышленности и торговли Нижегородской области"
+        m = _region(an, field_idx)
+        if m is not None and m > 0:
+            portfolio = " ".join(field[:m]).replace(" ,", ",").strip(" ,")
+            if portfolio.endswith(" и"):
+                portfolio = portfolio[:-2]
+            region = to_case([tokens[i].text for i in field_idx[m:]], "gent")
+            used.update(range(k, field_idx[-1] + 1))
+            return [Organization(f"Министерство {portfolio} {region}", "regional_authority")]
     if head == "Правительство" and k + 1 < len(tokens):
         # a regional government: "Правительства Новосибирской области"
         for typ, s, e in an.spans:
-            if typ == "LOC" and s == tokens[k + 1].start:
+            if typ == "LOC" and s == tokens[k + 1].start and not an.text[s:e].isupper():
                 used.update(_span_tokens(an, tokens[k].start, e))
                 return [Organization(f"Правительство {an.text[s:e]}", "regional_authority")]
     return None
@@ -339,7 +462,26 @@ def find_organizations(
     names: list[tuple[int, Organization]] = []
     org_blocs: set[str] = set()
     used: set[int] = set()
-    for hit in organization_matcher().find(tokens):
+    country_at = {
+        h.first: (h.last, h.entry.payload["iso3"], h.entry.payload["kind"]) for h in country_hits
+    }
+    # abbreviated ministries followed by their state: "Минсельхоз Казахстана"
+    for k, t in enumerate(tokens):
+        portfolio = MINISTRY_ABBREVIATIONS.get(t.lemma)
+        if portfolio and k + 1 in country_at and country_at[k + 1][2] != "adjective":
+            found = _government(
+                an, k, country_at, used, head="Министерство", start=k + 1, field=[portfolio]
+            )
+            names.extend((t.start, o) for o in found or ())
+    # "Кабинет министров Узбекистана", "Совет министров Республики Беларусь"
+    for k, t in enumerate(tokens[:-1]):
+        if k in used or not (t.lemmas & {"кабинет", "совет"}):
+            continue
+        if "министр" in tokens[k + 1].lemmas and k + 2 in country_at:
+            found = _government(an, k, country_at, used, head="Правительство", start=k + 2)
+            names.extend((t.start, o) for o in found or ())
+    names.extend(_companies(an, used))
+    for hit in organization_matcher().find(tokens, skip=used):
         p = hit.entry.payload
         if p.get("context_bloc") and p["context_bloc"] not in blocs:
             continue
@@ -354,13 +496,14 @@ def find_organizations(
         if p.get("bloc"):
             org_blocs.add(p["bloc"])
         used.update(range(hit.first, hit.last))
-    country_at = {
-        h.first: (h.last, h.entry.payload["iso3"], h.entry.payload["kind"]) for h in country_hits
-    }
+    gov_at: dict[int, tuple[int, Organization]] = {}  # token -> (position, org) of a government
     for k, t in enumerate(tokens):
         if t.lemma in _GOV_HEADS and k not in used:
+            before = set(used)
             for name in _government(an, k, country_at, used) or ():
                 names.append((t.start, name))
+                for i in used - before:
+                    gov_at[i] = (t.start, name)
     for k, t in enumerate(tokens):
         if k not in used and t.lemmas & _INTER:
             found = _intergovernmental(an, k, country_at, used)
@@ -379,8 +522,29 @@ def find_organizations(
             or (nxt < len(tokens) and nxt - idx[-1] <= 4 and tokens[nxt].feats.get("Case") == "Dat")
         ):
             nxt += 1
+        at_gov = nxt + 1 < len(tokens) and tokens[nxt].text.lower() == "при" and nxt + 1 in gov_at
+        if at_gov:
+            # "Агентство ... при Правительстве Республики Таджикистан": the agency, not the
+            # government, is the party
+            names = [x for x in names if x != gov_at[nxt + 1]]
+            used.difference_update(range(nxt + 1, len(tokens)))
         if nxt + 1 < len(tokens) and tokens[nxt].text.lower() == "при" and nxt + 1 in used:
             continue  # a sub-unit of a known body: "Консультативный комитет ... при Коллегии ЕЭК"
+        attached = ""
+        if nxt + 1 < len(tokens) and tokens[nxt].text.lower() == "при":
+            # "Агентство ... при Правительстве Республики Таджикистан": keep "при ..." as written
+            end = nxt + 1
+            while (
+                end < len(tokens)
+                and end - nxt <= 6
+                and tokens[end].sent == tokens[nxt].sent
+                and tokens[end].pos in ("NOUN", "ADJ", "PROPN")
+                and (end == nxt + 1 or tokens[end].feats.get("Case") in ("Gen", "Loc", "Ins"))
+            ):
+                end = country_at[end][0] if end in country_at else end + 1
+            if end > nxt + 1 and tokens[nxt + 1].text[:1].isupper():
+                attached = an.text[tokens[nxt].start : tokens[end - 1].stop]
+                used.update(range(idx[-1] + 1, end))
         head = next((k for k in idx if tokens[k].pos == "NOUN"), None)
         if (
             head is None
@@ -391,9 +555,10 @@ def find_organizations(
         if tokens[idx[0]].pos not in ("NOUN", "ADJ", "PROPN") or not is_proper_name(tokens, idx):
             continue
         words = [tokens[k].text for k in idx]
-        names.append(
-            (s, Organization(to_case(words, "nomn"), _institution_type(tokens[head].lemma)))
-        )
+        if attached and idx[-1] + 1 < nxt:
+            words += [tokens[k].text for k in range(idx[-1] + 1, nxt)]
+        name = f"{to_case(words, 'nomn')} {attached}".strip()
+        names.append((s, Organization(name, _institution_type(tokens[head].lemma))))
         used.update(idx)
     out: list[Organization] = []
     seen: set[str] = set()
@@ -418,3 +583,63 @@ def _institution_type(head: str) -> str:
     if head in ("правительство", "администрация"):
         return "regional_authority"
     return "government_agency"
+
+
+def _canonical_company(name: str) -> str:
+    name = " ".join(name.replace("\u00a0", " ").split()).strip(" .,")
+    first, _, rest = name.partition(" ")
+    if first in _NAME_ABBREVIATIONS and rest:
+        return f"{_NAME_ABBREVIATIONS[first]} {rest}"
+    return COMPANY_ABBREVIATIONS.get(name, name)
+
+
+def _company_type(name: str, intro: str) -> str:
+    low = f"{intro} {name}".lower()
+    if re.search(r"институт|университет|академи|\bнии\b|научн|бюро", low):
+        return "academic"
+    if "банк" in low:
+        return "financial"
+    return "company"
+
+
+def _companies(an: Analysis, used: set[int]) -> list[tuple[int, Organization]]:
+    """Return the companies and research institutes named in the text.
+
+    Quoted names after a legal form or a company noun ("ОАО «Гомсельмаш»", "холдинга
+    «Интеграл»"), plants named by adjectives ("Минского тракторного завода" -> "Минский
+    тракторный завод") and known abbreviations ("МАЗ").
+
+    Legal forms and quotes are dropped; abbreviations opening a research body's name are
+    written out ("НИИ полупроводниковых приборов" -> "Научно-исследовательский институт
+    полупроводниковых приборов"). Marks the tokens used.
+    """
+    text, tokens = an.text, an.tokens
+    out: list[tuple[int, Organization]] = []
+    for m in _QUOTED.finditer(text):
+        idx = an.tokens_within(m.start(), m.end())
+        if any(k in used for k in idx):
+            continue
+        raw = m.group(1).strip()
+        if not raw[:1].isupper() or len(raw.split()) > 8:
+            continue
+        intro = text[m.start() : m.start(1)]
+        name = _canonical_company(raw)
+        out.append((m.start(), Organization(name, _company_type(name, intro))))
+        used.update(idx)
+    for k, t in enumerate(tokens):
+        if k in used or t.lemma not in _PLANT_HEADS:
+            continue
+        first = k
+        while first > 0 and tokens[first - 1].pos == "ADJ" and k - first < 4:
+            first -= 1
+        if first == k or not tokens[first].text[:1].isupper() or first - 1 in used:
+            continue
+        words = [tokens[i].text for i in range(first, k + 1)]
+        name = to_case(words, "nomn")
+        out.append((tokens[first].start, Organization(name, "company")))
+        used.update(range(first, k + 1))
+    for k, t in enumerate(tokens):
+        if k not in used and t.text in COMPANY_ABBREVIATIONS:
+            out.append((t.start, Organization(COMPANY_ABBREVIATIONS[t.text], "company")))
+            used.add(k)
+    return out

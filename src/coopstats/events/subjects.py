@@ -206,7 +206,7 @@ _TITLE_HEADS = frozenset(
         "замминистра",
         "вице-министр",
         "министерство",
-                "департамент",
+        "департамент",
         "комитет",
         "ведомство",
         "управление",
@@ -224,9 +224,11 @@ _TITLE_HEADS = frozenset(
 
 
 def title_tokens(an: Analysis) -> set[int]:
-    """Token indices of portfolio titles and unit names: "министр сельского хозяйства",
-    "замминистра энергетики", "департамент промышленной политики" (the genitive words after the
-    head noun); a portfolio names a job, not an area of cooperation.
+    """Return the token indices of portfolio titles and names of units.
+
+    "министр сельского хозяйства", "замминистра энергетики", "департамент промышленной
+    политики": the genitive words after the head noun. A portfolio names a job, not an area
+    of cooperation.
     """
     tokens = an.tokens
     out: set[int] = set()
