@@ -111,10 +111,18 @@ def test_failing_report_is_recorded_and_the_others_still_build(
     index = (root / "reports" / "index.html").read_text()
     assert "FAILED (en) in the last build" in index and "no_such_metric" in index
     assert "from an earlier build" in index
+    # `coopstats report` turns the error into a non-zero exit (without re-running the notebook)
     from coopstats.cli import main
 
-    assert main(["report", "--root", str(root)]) != 0  # exits non-zero at the end
-    assert "a_bad" in capsys.readouterr().err
+    def failing_build(*args, **kwargs):
+        raise err.value
+
+    monkeypatch.setattr(build_run, "build", failing_build)
+    assert main(["report", "--root", str(root)]) == 2
+    assert "a_bad (en)" in capsys.readouterr().err
+    monkeypatch.undo()
+    monkeypatch.setattr(build_run, "DEFAULT_LANGUAGES", ("en",))
+    monkeypatch.setattr(build_run, "DEFAULT_PDF", False)
     (defs / "a_bad.yaml").write_text(_definition(title="Bad"))
     build(root, stamp="S3")  # fixed: the failure mark goes away
     assert "FAILED" not in (root / "reports" / "index.html").read_text()
