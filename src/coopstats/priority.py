@@ -15,6 +15,8 @@ function                           what it measures
 :func:`trade_complementarity`      how well j's exports match k's imports (WITS TC, 0–100)
 :func:`export_similarity`          Finger–Kreinin overlap of two export baskets (0–100)
 :func:`grubel_lloyd`               intra-industry trade index (0–1), product or aggregate
+:func:`sector_indicators`          per-sector indicator panel (intra-bloc share, CAGR, HHI,
+                                   dependent share) that a composite ranks
 :func:`priority_scores`            weighted composite of sector indicators, ranked
 :func:`rank_stability`             how often each sector stays in the top k under random
                                    weights (Dirichlet, explicit seed)
@@ -82,6 +84,9 @@ __all__ = [
     "BASIS_LABELS",
     "indicator_table",
     "score_contributions",
+    "SECTOR_INDICATORS",
+    "SectorIndicators",
+    "sector_indicators",
 ]
 
 logger = logging.getLogger(__name__)
@@ -1456,3 +1461,149 @@ def rank_stability(
     out["n_draws"] = int(n_draws)
     out["seed"] = int(seed)
     return out
+
+
+#: Indicators :func:`sector_indicators` computes (keys of :data:`INDICATORS`).
+SECTOR_INDICATORS = (
+    "intra_bloc_share_pct",
+    "intra_bloc_cagr_pct",
+    "extra_bloc_share_pct",
+    "extra_bloc_hhi",
+    "dependent_share_pct",
+)
+
+
+@dataclass(frozen=True)
+class SectorIndicators:
+    """The indicator panel of :func:`sector_indicators`.
+
+    Attributes
+    ----------
+    panel : pandas.DataFrame
+        ``sector, indicator, value``: one row per sector and indicator (``value`` NaN where
+        the indicator is undefined, e.g. growth from a zero start).
+    undefined : list of str
+        Sectors with at least one undefined indicator (they cannot be ranked).
+    ranked : pandas.DataFrame
+        ``panel`` without the ``undefined`` sectors: the input of :func:`priority_scores`.
+    """
+
+    panel: pd.DataFrame
+    undefined: list[str]
+    ranked: pd.DataFrame
+
+    def wide(self) -> pd.DataFrame:
+        """Return one row per sector, one column per indicator (for a table)."""
+        out = self.panel.pivot(index="sector", columns="indicator", values="value")
+        out = out.reindex(columns=[i for i in SECTOR_INDICATORS if i in out.columns])
+        out.columns.name = None
+        return out.reset_index()
+
+
+def sector_indicators(
+    trade: pd.DataFrame,
+    world_exports: pd.DataFrame,
+    *,
+    bloc: str,
+    sector_map: pd.DataFrame,
+    start_year: int,
+    end_year: int,
+    indicators: Sequence[str] = (
+        "intra_bloc_share_pct",
+        "intra_bloc_cagr_pct",
+        "extra_bloc_hhi",
+        "dependent_share_pct",
+    ),
+    as_of: str = "year_end",
+) -> SectorIndicators:
+    r"""Build the per-sector indicator panel a composite priority ranks.
+
+    For bloc *B* and each sector *s* (its HS6 codes in ``sector_map``), measured in
+    ``end_year`` unless stated:
+
+    * ``intra_bloc_share_pct`` -- :math:`100\,M^{intra}_{s}/M_{s}`, the members' imports
+      bought from other members (:func:`coopstats.localization.intra_bloc_shares`);
+    * ``extra_bloc_share_pct`` -- :math:`100 - ` the above;
+    * ``intra_bloc_cagr_pct`` -- compound annual growth of intra-bloc imports
+      ``start_year`` -> ``end_year``, :math:`100\,((M^{intra}_{end}/M^{intra}_{start})^{1/n}-1)`
+      (:func:`coopstats.growth.period_growth`);
+    * ``extra_bloc_hhi`` -- HHI (0-1) of the suppliers outside the bloc
+      (:func:`coopstats.localization.supplier_concentration`);
+    * ``dependent_share_pct`` -- share of extra-bloc imports in products meeting the
+      dependency criteria (:func:`coopstats.localization.dependency_flags`, default
+      thresholds).
+
+    Parameters
+    ----------
+    trade
+        Bilateral trade frame (``data/processed/trade.parquet`` rows of the sectors' codes).
+    world_exports
+        Every country's exports (``exports_by_country.parquet``) of the same codes, for the
+        world concentration criterion of ``dependent_share_pct``.
+    bloc, sector_map, as_of
+        As in :mod:`coopstats.localization` (membership of each year by ``as_of``).
+    start_year, end_year
+        Growth window; levels are measured in ``end_year``.
+    indicators
+        Which of :data:`SECTOR_INDICATORS` to compute (default: the four of
+        ``notebooks/04_sector_priority.ipynb``).
+
+    Returns
+    -------
+    SectorIndicators
+        ``panel`` (``sector, indicator, value``), ``undefined`` sectors and the ``ranked``
+        rows; directions and kinds of the indicators are in :data:`INDICATORS`.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unknown indicator, ``end_year`` without data, or the errors of the analyses called.
+
+    References
+    ----------
+    European Commission (2021), SWD(2021) 352 (dependency criteria); OECD (2001) for CAGR;
+    Hirschman (1964) for the HHI.
+    """
+    from . import growth, localization
+
+    unknown = [i for i in indicators if i not in SECTOR_INDICATORS]
+    if unknown or not indicators:
+        raise InvalidParameterError("indicators", unknown or indicators, list(SECTOR_INDICATORS))
+    scope = dict(bloc=bloc, sector_map=sector_map, include_total=False, as_of=as_of)
+    parts: dict[str, pd.DataFrame] = {}
+    want = set(indicators)
+    if want & {"intra_bloc_share_pct", "extra_bloc_share_pct", "intra_bloc_cagr_pct"}:
+        shares = localization.intra_bloc_shares(trade, **scope).bloc
+        last = shares.loc[shares["year"] == end_year, ["sector", "intra_share_pct"]]
+        if last.empty:
+            raise InvalidParameterError(
+                "end_year", end_year, sorted(shares["year"].unique()), why="no trade that year"
+            )
+        parts["intra_bloc_share_pct"] = last.rename(columns={"intra_share_pct": "value"})
+        parts["extra_bloc_share_pct"] = last.assign(value=100.0 - last["intra_share_pct"])[
+            ["sector", "value"]
+        ]
+        if "intra_bloc_cagr_pct" in want:
+            momentum = growth.period_growth(
+                shares, value_col="intra_imports_usd", by="sector", start=start_year, end=end_year
+            )
+            parts["intra_bloc_cagr_pct"] = momentum[["sector", "cagr_pct"]].rename(
+                columns={"cagr_pct": "value"}
+            )
+    if "extra_bloc_hhi" in want:
+        hhi = localization.supplier_concentration(trade, **scope)
+        parts["extra_bloc_hhi"] = hhi.loc[hhi["year"] == end_year, ["sector", "hhi"]].rename(
+            columns={"hhi": "value"}
+        )
+    if "dependent_share_pct" in want:
+        deps = localization.dependency_flags(trade, world_exports, **scope).by_year
+        parts["dependent_share_pct"] = deps.loc[
+            deps["year"] == end_year, ["sector", "dependent_share_pct"]
+        ].rename(columns={"dependent_share_pct": "value"})
+    panel = pd.concat(
+        [parts[i].assign(indicator=i) for i in indicators], ignore_index=True
+    )[["sector", "indicator", "value"]]
+    panel["value"] = panel["value"].astype("float64")
+    undefined = sorted(panel.loc[panel["value"].isna(), "sector"].unique())
+    ranked = panel[~panel["sector"].isin(undefined)].reset_index(drop=True)
+    return SectorIndicators(panel, undefined, ranked)
