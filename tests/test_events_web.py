@@ -252,3 +252,34 @@ def test_sectors_lists_count_and_titles_and_names_do_not():
         "machinery",
         "other",
     ]
+
+
+def test_every_un_member_state_has_a_russian_name_and_one_string_resolves():
+    import country_converter as coco
+
+    from coopstats import geo
+
+    data = coco.CountryConverter().data
+    members = set(data.loc[data["UNmember"].notna(), "ISO3"])
+    assert len(members) == 193
+    lex = geo.russian_country_lexicon()
+    assert members <= set(lex["iso3"])
+    official = lex[lex["kind"] == "official"]
+    assert members <= set(official["iso3"])
+    assert geo.to_iso3("Беларусь") == "BLR"
+    assert geo.to_iso3(112) == "BLR"
+    assert geo.to_iso3(["Республики Беларусь"]) == ["BLR"]
+    assert geo.to_iso3(["Эсватини", "ДРК", "Конго", "Северной Македонии", "Того"]) == [
+        "SWZ",
+        "COD",
+        "COG",
+        "MKD",
+        "TGO",
+    ]
+
+
+def test_a_country_name_that_is_a_common_word_is_not_read_from_the_word():
+    rec = extract_text("Кроме того, 5 мая делегации Того и Эфиопии посетили Минск.", doc="t")
+    assert rec["countries"] == ["ETH", "TGO"]
+    rec = extract_text("Кроме того, 5 мая делегация Эфиопии посетила Минск.", doc="t")
+    assert rec["countries"] == ["ETH"]

@@ -942,7 +942,9 @@ def _resolve_number(code: int, source: str | None) -> str | None:
     return None
 
 
-def to_iso3(values: Iterable[str | int], *, source: str | None = None) -> list[str]:
+def to_iso3(
+    values: Iterable[str | int] | str | int, *, source: str | None = None
+) -> list[str] | str:
     """Resolve country names and codes to ISO 3166 alpha-3.
 
     Understands, in this order: numbers (UN M49/ISO numeric, then BACI/Comtrade codes such as
@@ -953,16 +955,17 @@ def to_iso3(values: Iterable[str | int], *, source: str | None = None) -> list[s
 
     Parameters
     ----------
-    values : iterable of str or int
-        Names or codes; duplicates are resolved once.
+    values : str, int or iterable of str or int
+        One name or code (``"Беларусь"``, ``112``: the ISO3 string is returned), or names or
+        codes (a list is returned); duplicates are resolved once.
     source : {None, "m49", "baci"}
         Numeric codes only: ``"m49"`` = UN M49/ISO numeric, ``"baci"`` = BACI V202201
         codes, ``None`` = M49 first, then BACI.
 
     Returns
     -------
-    list of str
-        One ISO3 per input value, in order.
+    list of str or str
+        One ISO3 per input value, in order; a single ISO3 for a single value.
 
     Raises
     ------
@@ -974,7 +977,11 @@ def to_iso3(values: Iterable[str | int], *, source: str | None = None) -> list[s
     --------
     >>> to_iso3(["Республики Казахстан", "РФ", 112, "Kyrgyz Republic", "AM"])
     ['KAZ', 'RUS', 'BLR', 'KGZ', 'ARM']
+    >>> to_iso3("Беларусь")
+    'BLR'
     """
+    if isinstance(values, (str, int, np.integer)) and not isinstance(values, bool):
+        return to_iso3([values], source=source)[0]
     items = list(values)
     resolved = _resolve_map(items, source)
     unresolved = [v for v, r in resolved.items() if r is None]

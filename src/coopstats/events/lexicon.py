@@ -221,13 +221,27 @@ def country_matcher() -> PhraseMatcher:
                 else tuple(norm(phrase).split())
             )
             key = (words, row.iso3)
-            if not words or key in seen:
+            if not words or key in seen or _common_word(row.phrase):
                 continue
             seen.add(key)
             entries.append(
                 Entry(words, "lemma", {"iso3": row.iso3, "kind": row.kind, "phrase": row.phrase})
             )
     return PhraseMatcher(entries)
+
+
+def _common_word(phrase: str) -> bool:
+    """Tell whether a one-word country name is mostly a common word ("Того" is "того").
+
+    Such names are left to natasha's LOC spans (capitalised, in context) and
+    :func:`coopstats.geo.to_iso3`; the lemma matcher would read every "того" as Togo.
+    """
+    from .nlp import models
+
+    if " " in phrase.strip() or not phrase[:1].isupper():
+        return False
+    parses = models()["morph"].parse(phrase.lower())
+    return bool(parses) and parses[0].is_known and "Geox" not in parses[0].tag
 
 
 @functools.lru_cache(maxsize=1)
