@@ -33,3 +33,29 @@ def fixture_shared_dir() -> Path:
 def fixture_root() -> Path:
     """The project root."""
     return ROOT
+
+
+@pytest.fixture(name="hs92_release_processed", scope="session")
+def fixture_hs92_release_processed(tmp_path_factory) -> Path:
+    """``data/processed`` built from a small HS92 V202601 release, 2015-2024, CEPII's layout.
+
+    The release (``coopstats.sources.testing.write_baci_release``: real V202601 country
+    dictionary and HS92 product list, SYNTHETIC flow values for the bloc members and ten large
+    partners in every coopstats-sector and CHPL product) is written to
+    ``<tmp>/data/raw/downloads/baci/BACI_HS92_V202601.zip`` beside the shipped facts table,
+    then built with ``coopstats data build``. Returns the processed folder (its parent's
+    parent is a project root). One build per test session.
+    """
+    import shutil
+
+    from coopstats.sources import ingest, testing
+
+    project = tmp_path_factory.mktemp("hs92_release")
+    raw = project / "data" / "raw"
+    (raw / "facts").mkdir(parents=True)
+    shutil.copyfile(ROOT / "data" / "raw" / "facts" / "facts.csv", raw / "facts" / "facts.csv")
+    testing.write_baci_release(
+        raw / "downloads" / "baci", dictionaries=ROOT / "data" / "raw" / "baci"
+    )
+    ingest.build_processed(raw, project / "data" / "processed")
+    return project / "data" / "processed"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from coopstats import geo, hs, reference
-from coopstats.errors import DataFileError, InvalidParameterError, MissingDataError
+from coopstats.errors import DataFileError, InvalidParameterError
 
 
 @pytest.mark.parametrize(
@@ -253,6 +253,9 @@ def fixture_hs_data_dir(tmp_path, monkeypatch):
         hs._DIRECT_PAIRS,
         hs._sitc,
         hs._oecd_items,
+        hs._sorted_codes,
+        hs._derivation_inputs,
+        hs._hs_to_sitc,
     ]
     for c in caches:
         c.cache_clear()

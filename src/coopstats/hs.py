@@ -462,6 +462,21 @@ def sector_rules() -> pd.DataFrame:
     return _rules().copy()
 
 
+@functools.cache
+def _sorted_codes(revision: str) -> list[str]:
+    return sorted(_code_list(revision))
+
+
+def _prefixed(revision: str, prefix: str) -> list[str]:
+    """Sorted codes of ``revision`` starting with ``prefix`` (binary search)."""
+    import bisect
+
+    codes = _sorted_codes(revision)
+    lo = bisect.bisect_left(codes, prefix)
+    hi = bisect.bisect_left(codes, prefix + "\x7f")
+    return codes[lo:hi]
+
+
 @functools.lru_cache(maxsize=1)
 def _explicit_table() -> pd.DataFrame:
     rules = _rules()
@@ -469,7 +484,7 @@ def _explicit_table() -> pd.DataFrame:
     for line, rule in rules.iterrows():
         rev, code = rule["hs_revision"], rule["hs_code"]
         if rev in CODE_LISTS:
-            hits = sorted(c for c in _code_list(rev) if c.startswith(code))
+            hits = _prefixed(rev, code)
             if not hits:
                 raise DataFileError(
                     f"rule matches no {rev} HS6 code",
@@ -519,7 +534,8 @@ def _table() -> pd.DataFrame:
     for (taxonomy, sector), rows in explicit.groupby(["taxonomy", "sector"], sort=True):
         base = BASE_REVISION[str(taxonomy)]
         if base not in set(rows["hs_revision"]):
-            base = "HS17" if "HS17" in set(rows["hs_revision"]) else str(rows["hs_revision"].iloc[0])
+            revs = set(rows["hs_revision"])
+            base = "HS17" if "HS17" in revs else str(rows["hs_revision"].iloc[0])
         have = set(rows["hs_revision"])
         base_rows = rows[rows["hs_revision"] == base]
         for rev in HS_REVISIONS:
@@ -577,6 +593,17 @@ def _DIRECT_PAIRS() -> frozenset[tuple[str, str]]:  # noqa: N802 - constant-like
     return frozenset(zip(t["from_revision"], t["to_revision"], strict=True))
 
 
+@functools.cache
+def _derivation_inputs(base: str, revision: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return base -> older conversion pairs and the correlation links of codes none converts to."""
+    conv = _conversion(base, revision)
+    pre = pd.DataFrame({"b": list(conv.keys()), "r": list(conv.values())})
+    orphans = _code_list(revision) - set(pre["r"])
+    links = _correspondence(revision, base)
+    links = links[links["from_code"].isin(orphans)].reset_index(drop=True)
+    return pre, links
+
+
 def _derive_list(
     codes: set[str],
     base: str,
@@ -606,9 +633,8 @@ def _derive_list(
         hits = sorted(c for c, b in conv.items() if b in codes)
         rule = {c: f"derived from {base}: UNSD conversion {c} -> {conv[c]}" for c in hits}
     else:
-        conv = _conversion(base, revision)
-        pre = pd.DataFrame({"b": list(conv.keys()), "r": list(conv.values())})
-        pre["hit"] = pre["b"].isin(codes)
+        pre, links = _derivation_inputs(base, revision)
+        pre = pre.assign(hit=pre["b"].isin(codes))
         stats = pre.groupby("r").agg(n=("hit", "size"), k=("hit", "sum"))
         # a code continued under the same number follows that code (its other preimages are
         # slivers, e.g. HS 2022's electronic waste 85.49 converting into 85.42)
@@ -628,14 +654,15 @@ def _derive_list(
         # links; more than half must point into the list and one of those must stay in the
         # code's own heading (links into 84.86 or 85.42 from printing machines or telephones
         # are the slivers HS 2007 moved there, not where the code went)
-        orphans = _code_list(revision) - set(pre["r"])
-        links = correspondence(revision, base)
-        links = links[links["from_code"].isin(orphans)]
         inlist = links["to_code"].isin(codes)
         same_heading = inlist & (links["to_code"].str[:4] == links["from_code"].str[:4])
-        g = pd.DataFrame({"n": links.groupby("from_code").size(),
-                          "k": inlist.groupby(links["from_code"]).sum(),
-                          "h": same_heading.groupby(links["from_code"]).sum()})
+        g = pd.DataFrame(
+            {
+                "n": links.groupby("from_code").size(),
+                "k": inlist.groupby(links["from_code"]).sum(),
+                "h": same_heading.groupby(links["from_code"]).sum(),
+            }
+        )
         for c, rec in g[(g["k"] * 2 > g["n"]) & (g["h"] > 0)].iterrows():
             rule[str(c)] = (
                 f"derived from {base}: no {base} code converts to it; {rec['k']} of its "
@@ -697,6 +724,11 @@ def hs_to_sitc(revision: str = "HS17") -> pd.DataFrame:
     United Nations Statistics Division, HS2012/HS2017/HS2022 to SITC Rev.4 correlation tables.
     """
     _check_revision(revision)
+    return _hs_to_sitc(revision).copy()
+
+
+@functools.cache
+def _hs_to_sitc(revision: str) -> pd.DataFrame:
     table = _sitc()
     if revision in set(table["hs_revision"]):
         rows = table[table["hs_revision"] == revision][["hs6_code", "sitc_code"]]
@@ -750,14 +782,13 @@ def high_tech_items(revision: str = "HS17") -> pd.DataFrame:
         prefix and no excluded one).
     """
     items = _oecd_items()
-    sitc_codes = sorted(set(hs_to_sitc(revision)["sitc_code"]))
+    sitc = pd.Series(sorted(set(_hs_to_sitc(revision)["sitc_code"])), dtype=object)
     rows = []
     for group, g in items.groupby("group", sort=True):
-        inc = g.loc[g["include"] == "yes", "sitc_code"].tolist()
-        exc = g.loc[g["include"] == "no", "sitc_code"].tolist()
-        for code in sitc_codes:
-            if any(code.startswith(p) for p in inc) and not any(code.startswith(p) for p in exc):
-                rows.append((group, code))
+        inc = tuple(g.loc[g["include"] == "yes", "sitc_code"])
+        exc = tuple(g.loc[g["include"] == "no", "sitc_code"])
+        hit = sitc.str.startswith(inc) & ~(sitc.str.startswith(exc) if exc else False)
+        rows.extend((group, code) for code in sitc[hit])
     return pd.DataFrame(rows, columns=["group", "sitc_code"]).astype("string")
 
 
@@ -771,7 +802,7 @@ def _oecd_table() -> pd.DataFrame:
     items = _oecd_items()
     parts = []
     for rev in HS_REVISIONS:
-        links = hs_to_sitc(rev)
+        links = _hs_to_sitc(rev)
         groups = high_tech_items(rev)
         n = links.groupby("hs6_code").size()
         hit = links.merge(groups, on="sitc_code")
@@ -787,8 +818,8 @@ def _oecd_table() -> pd.DataFrame:
                     "hs_revision": rev,
                     "hs6_code": k["hs6_code"].to_numpy(dtype=object),
                     "rule": [
-                        f"SITC Rev.4 items of the group: {a} of {b} links" for a, b in
-                        zip(k["k"], k["n"], strict=True)
+                        f"SITC Rev.4 items of the group: {a} of {b} links"
+                        for a, b in zip(k["k"], k["n"], strict=True)
                     ],
                     "rationale": "OECD high-technology product group (R&D-intensive products)",
                     "source": [
@@ -989,17 +1020,29 @@ def _correlation() -> pd.DataFrame:
     cols = ["from_revision", "from_code", "to_revision", "to_code", "relationship", "conversion"]
     frame = reference.read_table(_CORRELATION, cols, required=cols)
     reference.fail_rows(
-        frame, ~frame["conversion"].isin(["yes", "no"]), _CORRELATION, "conversion",
-        "not yes/no", "yes marks UNSD's conversion link of the newer code",
+        frame,
+        ~frame["conversion"].isin(["yes", "no"]),
+        _CORRELATION,
+        "conversion",
+        "not yes/no",
+        "yes marks UNSD's conversion link of the newer code",
     )
     for c in ("from_revision", "to_revision"):
         reference.fail_rows(
-            frame, ~frame[c].isin(HS_REVISIONS), _CORRELATION, c, "unknown revision",
+            frame,
+            ~frame[c].isin(HS_REVISIONS),
+            _CORRELATION,
+            c,
+            "unknown revision",
             f"use {HS_REVISIONS}",
         )
     for c in ("from_code", "to_code"):
         reference.fail_rows(
-            frame, ~frame[c].str.fullmatch(_SIX.pattern), _CORRELATION, c, "not a 6-digit code",
+            frame,
+            ~frame[c].str.fullmatch(_SIX.pattern),
+            _CORRELATION,
+            c,
+            "not a 6-digit code",
             "write zero-padded 6-digit codes",
         )
     reference.fail_rows(
@@ -1022,7 +1065,7 @@ def _correlation() -> pd.DataFrame:
 
 
 def correlation() -> pd.DataFrame:
-    """The shipped UNSD HS correlation tables, one long tidy table.
+    """Return the shipped UNSD HS correlation tables as one long tidy table.
 
     Pairs (newer -> older, as UNSD publishes them): every revision -> HS92 and every
     revision <-> HS17 (11 pairs; other pairs are chained through HS17 by
@@ -1052,8 +1095,9 @@ def _relationship(links: pd.DataFrame) -> pd.Series:
     n_from = links.groupby("to_code")["from_code"].transform("size")
     left = np.where(n_from > 1, "n", "1")
     right = np.where(n_to > 1, "n", "1")
-    return pd.Series(np.char.add(np.char.add(left.astype(str), ":"), right.astype(str)),
-                     index=links.index)
+    return pd.Series(
+        np.char.add(np.char.add(left.astype(str), ":"), right.astype(str)), index=links.index
+    )
 
 
 def _direct(from_revision: str, to_revision: str) -> pd.DataFrame | None:
@@ -1159,7 +1203,7 @@ def _conversion_links(from_revision: str, to_revision: str) -> pd.DataFrame:
 
 
 def conversion_table(from_revision: str, to_revision: str) -> pd.DataFrame:
-    """The code mapping :func:`convert_revision` uses (UNSD conversion tables).
+    """Return the code mapping :func:`convert_revision` uses (UNSD conversion tables).
 
     * newer -> older: UNSD's conversion table, one older code per newer code (merges only,
       never a split; chained through HS17 when there is no direct table);
@@ -1242,8 +1286,9 @@ def convert_revision(
         if c not in frame.columns:
             raise InvalidParameterError("frame", c, list(frame.columns), why="column missing")
     values = [c for c in value_columns if c in frame.columns]
-    keys = [c for c in frame.columns if c not in values and c not in ("hs_converted",
-                                                                       "hs_split_share")]
+    keys = [
+        c for c in frame.columns if c not in values and c not in ("hs_converted", "hs_split_share")
+    ]
     pieces = []
     weight_of = None
     if shares is not None:
@@ -1276,9 +1321,11 @@ def convert_revision(
         links["_w"] = np.asarray(w, dtype=float)
         links["_split"] = n.to_numpy() > 1
         links = links[links["_w"] > 0].copy()  # targets the overlap year gave no value
-        links["_changed"] = (links["to_code"] != links["from_code"]).to_numpy() | links[
-            "_split"
-        ].to_numpy() | links["from_code"].isin(missing).to_numpy()
+        links["_changed"] = (
+            (links["to_code"] != links["from_code"]).to_numpy()
+            | links["_split"].to_numpy()
+            | links["from_code"].isin(missing).to_numpy()
+        )
         merged = part.merge(links, left_on="_src", right_on="from_code", how="inner")
         for c in values:
             merged[c] = merged[c].astype(float) * merged["_w"]
@@ -1299,8 +1346,9 @@ def convert_revision(
     grouped = allrows.groupby(keys, dropna=False, sort=True, observed=True).agg(**agg)
     out = grouped.reset_index()
     total = out["value_usd"] if "value_usd" in values else pd.Series(0.0, index=out.index)
-    out["hs_split_share"] = np.where(total > 0, out["_split_usd"] / total.where(total > 0, 1.0),
-                                     0.0).clip(0.0, 1.0)
+    out["hs_split_share"] = np.where(
+        total > 0, out["_split_usd"] / total.where(total > 0, 1.0), 0.0
+    ).clip(0.0, 1.0)
     out = out.drop(columns="_split_usd")
     for c in keys:
         if c in frame.columns and c != "hs6_code":
@@ -1310,5 +1358,10 @@ def convert_revision(
                 pass
     out["hs6_code"] = out["hs6_code"].astype("string")
     out["hs_revision"] = out["hs_revision"].astype("string")
-    return out[[*frame.columns.drop(["hs_converted", "hs_split_share"], errors="ignore"),
-                "hs_converted", "hs_split_share"]]
+    return out[
+        [
+            *frame.columns.drop(["hs_converted", "hs_split_share"], errors="ignore"),
+            "hs_converted",
+            "hs_split_share",
+        ]
+    ]

@@ -54,6 +54,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -506,6 +507,7 @@ def ingest_baci(
         "files": [],
         "excluded_exporters": [],
         "covered": {},
+        "timings": [],
     }
     in_union = None if union is None else set(union)
     covered: set = set()
@@ -517,6 +519,7 @@ def ingest_baci(
         for rel in releases:
             keep = codes_for(members, rel)
             for flow in rel.flows:
+                started = time.perf_counter()
                 scan = scan_flows(
                     flow,
                     rel,
@@ -584,6 +587,16 @@ def ingest_baci(
                         "rows_in": scan.rows_in,
                         "rows_rejected": scan.rows_rejected + n_unmapped,
                         "rows_bloc": n_kept,
+                    }
+                )
+                # wall time per file: for benchmarks; build_processed leaves it out of the
+                # manifest (outputs stay byte-identical run to run)
+                stats["timings"].append(
+                    {
+                        "dataset": rel.dataset,
+                        "year": flow.year,
+                        "rows_in": scan.rows_in,
+                        "seconds": time.perf_counter() - started,
                     }
                 )
                 del att, scan  # free the year's arrays before the next file
@@ -668,7 +681,7 @@ def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _synthetic_tables(raw: Path, members: list[str], exclude: set | frozenset = frozenset()):
-    """The synthetic panel's trade (members' flows), exports and world totals.
+    """Return the synthetic panel's trade (members' flows), exports and world totals.
 
     ``exclude``: ``(year, hs_revision, hs6_code)`` that real data cover; the panel's rows for
     them are dropped, so no product-year holds both real and synthetic values.
@@ -720,7 +733,11 @@ def _ingest_synthetic(raw: Path, out: Path, members: list[str]) -> dict:
     write_parquet(
         _typed(world, WORLD).sort_values(WORLD_SORT, kind="stable"), out / OUTPUTS["world_totals"]
     )
-    for table, frame in (("trade", trade), ("exports_by_country", exports), ("world_totals", world)):
+    for table, frame in (
+        ("trade", trade),
+        ("exports_by_country", exports),
+        ("world_totals", world),
+    ):
         write_frame_partitions(out, table, frame)
     write_ledger(Cleaned(pd.DataFrame(), empty_ledger(), "baci", 0), out / "quarantine")
     return stats
@@ -1002,6 +1019,7 @@ def build_processed(
                     extra_tables=None if full else synthetic_rest,
                     raw=raw,
                 )
+                stats.pop("timings", None)
                 datasets = list(union)
                 if extra is not None:
                     datasets += manifest["comtrade"]["datasets"]
