@@ -26,6 +26,9 @@ __all__ = [
     "GrowthParams",
     "LocalizationParams",
     "PriorityParams",
+    "CstoDefenceParams",
+    "RegionalParams",
+    "ProgrammesParams",
     "CriticalMaterialsParams",
     "BilateralTurnoverParams",
     "NOTEBOOK_PARAMS",
@@ -354,6 +357,53 @@ class BilateralTurnoverParams(ReportParams):
             )
 
 
+@dataclass(frozen=True)
+class CstoDefenceParams(ReportParams):
+    """Parameters of ``notebooks/10_csto_defence.ipynb`` (CSTO defence industry, dual use)."""
+
+    notebook: ClassVar[str] = "10_csto_defence.ipynb"
+
+    bloc: str = "CSTO"
+    start_year: int = 2015
+    end_year: int = 2024
+    processed_dir: str = "../data/processed"
+    facts_path: str = "../data/raw/facts/facts.csv"
+    events_path: str = "../data/raw/events/seed_events.jsonl"
+
+
+@dataclass(frozen=True)
+class RegionalParams(ReportParams):
+    """Parameters of ``notebooks/11_regional_cooperation.ipynb`` (sub-national actors)."""
+
+    notebook: ClassVar[str] = "11_regional_cooperation.ipynb"
+
+    regions_path: str = "../data/raw/regions/regional_cooperation.csv"
+    facts_path: str = "../data/raw/facts/facts.csv"
+    events_path: str = "../data/raw/events/seed_events.jsonl"
+
+
+@dataclass(frozen=True)
+class ProgrammesParams(ReportParams):
+    """Parameters of ``notebooks/12_cooperation_programmes.ipynb`` (financing, materials)."""
+
+    notebook: ClassVar[str] = "12_cooperation_programmes.ipynb"
+
+    financing_facts: list[str] = field(default_factory=lambda: ["F121", "F122"])
+    materials_sectors: list[str] = field(default_factory=lambda: ["advanced_materials"])
+    facts_path: str = "../data/raw/facts/facts.csv"
+    events_path: str = "../data/raw/events/seed_events.jsonl"
+
+    def _check(self) -> None:
+        bad = [f for f in self.financing_facts if not re.fullmatch(r"F\d{3,}", f)]
+        if bad or not self.financing_facts:
+            raise InvalidParameterError("financing_facts", bad or self.financing_facts,
+                                        why="fact ids such as F121")
+        bad = [s for s in self.materials_sectors if s not in SECTORS]
+        if bad or not self.materials_sectors:
+            raise InvalidParameterError("materials_sectors", bad or self.materials_sectors,
+                                        list(SECTORS))
+
+
 #: Notebook file name -> its params dataclass.
 NOTEBOOK_PARAMS: dict[str, type[ReportParams]] = {
     cls.notebook: cls
@@ -363,6 +413,9 @@ NOTEBOOK_PARAMS: dict[str, type[ReportParams]] = {
         GrowthParams,
         LocalizationParams,
         PriorityParams,
+        CstoDefenceParams,
+        RegionalParams,
+        ProgrammesParams,
         CriticalMaterialsParams,
         BilateralTurnoverParams,
     )
