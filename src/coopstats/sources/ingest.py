@@ -691,6 +691,7 @@ def _synthetic_tables(raw: Path, members: list[str], exclude: set | frozenset = 
     panel = demo_panel(dictionaries=raw / "baci", wdi=raw / "wdi")
     rows_panel = len(panel)
     dropped = 0
+    mixed: list[str] = []
     if exclude:
         key = pd.MultiIndex.from_arrays(
             [panel["year"].astype("int64"), panel["hs_revision"].astype(str),
@@ -699,6 +700,8 @@ def _synthetic_tables(raw: Path, members: list[str], exclude: set | frozenset = 
         real = key.isin(list(exclude))
         dropped = int(real.sum())
         panel = panel[~real]
+        # products whose series mix real years and synthetic years (flagged in the manifest)
+        mixed = sorted(set(panel["hs6_code"].astype(str)) & {c for _, _, c in exclude})
     is_member = panel["exporter_iso3"].isin(members) | panel["importer_iso3"].isin(members)
     trade = panel[is_member].sort_values(TRADE_SORT, kind="stable")
     exports = (
@@ -717,6 +720,7 @@ def _synthetic_tables(raw: Path, members: list[str], exclude: set | frozenset = 
         "dataset": DEMO_DATASET,
         "rows_panel": rows_panel,
         "rows_dropped_real_data_cover": dropped,
+        "products_real_in_some_years_synthetic_in_others": mixed,
         "rows_trade": len(trade),
         "rows_exports": len(exports),
     }
