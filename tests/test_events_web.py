@@ -283,3 +283,19 @@ def test_a_country_name_that_is_a_common_word_is_not_read_from_the_word():
     assert rec["countries"] == ["ETH", "TGO"]
     rec = extract_text("Кроме того, 5 мая делегация Эфиопии посетила Минск.", doc="t")
     assert rec["countries"] == ["ETH"]
+
+
+def test_cli_caps_thread_pools_before_loading_models():
+    import subprocess
+    import sys
+
+    pytest.importorskip("threadpoolctl")
+
+    code = (
+        "import os; [os.environ.pop(v, None) for v in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')]; "
+        "from coopstats.events.cli import limit_threads; limit_threads(1); "
+        "assert os.environ['OMP_NUM_THREADS'] == '1' and os.environ['MKL_NUM_THREADS'] == '1'; "
+        "import numpy, threadpoolctl; limit_threads(1); "
+        "assert all(p['num_threads'] == 1 for p in threadpoolctl.threadpool_info())"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

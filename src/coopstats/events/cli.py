@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["register", "cli_extract"]
+__all__ = ["register", "cli_extract", "limit_threads", "THREAD_VARIABLES"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +43,43 @@ def register(sub: argparse._SubParsersAction) -> None:
     events.set_defaults(func=lambda args: (events.print_help(), 1)[1])
 
 
+#: Environment variables that cap the thread pools of BLAS/OpenMP libraries (numpy under natasha).
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+
+
+def limit_threads(n: int = 1) -> None:
+    """Cap BLAS/OpenMP thread pools at ``n`` (unless the user set them).
+
+    The taggers multiply small matrices, one sentence at a time: extra threads only contend
+    (on a shared machine they slowed the reader down). Environment variables act on
+    libraries not loaded yet; pools already loaded are capped through threadpoolctl.
+    """
+    import os
+    import sys
+
+    for var in THREAD_VARIABLES:
+        os.environ.setdefault(var, str(n))
+    if "numpy" in sys.modules:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl ships with scipy/sklearn stacks
+            return
+        threadpool_limits(n)
+
+
 def cli_extract(args: argparse.Namespace) -> int:
-    """Run ``coopstats events extract``; return 0 (1 with ``--strict`` when a file failed)."""
+    """Run ``coopstats events extract``; return 0 (1 with ``--strict`` when a file failed).
+
+    Thread pools are capped at one thread first (:func:`limit_threads`).
+    """
+    limit_threads(1)
     from .extract import extract_events
     from .reader import DEFAULT_MAX_CHARS
 
