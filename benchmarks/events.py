@@ -36,8 +36,6 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "examples" / "press_releases" / "texts"
-if not DEV.is_dir():  # before the development set moved out of tests/
-    DEV = ROOT / "tests" / "data" / "events_dev" / "texts"
 TARGET_DOCS_PER_S = 50.0
 
 

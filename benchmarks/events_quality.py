@@ -1,6 +1,6 @@
 """Quality of the press-release reader on the labelled development set.
 
-Development set (tests/data/events_dev/, see its README.md for the labelling rules):
+Development set (examples/press_releases/, see its README.md for the labelling rules):
 
 - ``dev``: the five seed press releases (read from ../shared/seeds, never copied) and our
   own short texts in ``texts/``; expected records in ``expected.jsonl``;
@@ -35,7 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT / "tests" / "data" / "events_dev"
+DEV = ROOT / "examples" / "press_releases"
 SET_FIELDS = ("countries", "blocs", "sectors", "organizations")
 TARGETS = {
     "countries_f1": 0.95,

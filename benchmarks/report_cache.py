@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _copy_project(dst: Path) -> None:
-    for sub in ("notebooks", "reports/definitions", "tests/data/events_dev"):
+    for sub in ("notebooks", "reports/definitions", "examples/press_releases"):
         if (ROOT / sub).is_dir():
             shutil.copytree(ROOT / sub, dst / sub)
     shutil.copytree(

@@ -1,7 +1,7 @@
 """Quality targets of the press-release reader on the labelled development set (issues 7, 14).
 
 The scores are computed by benchmarks/events_quality.py on the seed press releases (read from
-../shared) and our own texts in tests/data/events_dev/; the targets are the issue's.
+../shared) and our own texts in examples/press_releases/; the targets are the issue's.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from coopstats.columns import SECTORS
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT / "tests" / "data" / "events_dev"
+DEV = ROOT / "examples" / "press_releases"
 MEMBERS = {"ARM", "AZE", "BLR", "KAZ", "KGZ", "MDA", "RUS", "TJK", "TKM", "UZB"}  # EAEU, CSTO, CIS
 
 

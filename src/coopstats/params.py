@@ -179,7 +179,7 @@ class EventsParams(ReportParams):
 
     notebook: ClassVar[str] = "01_cooperation_events.ipynb"
 
-    texts_dir: str = "../tests/data/events_dev/texts"
+    texts_dir: str = "../examples/press_releases/texts"
     demo_texts: bool = True
     events_path: str = ""
     facts_path: str = "../data/raw/facts/facts.csv"
