@@ -124,6 +124,16 @@ class ReportParams:
         elif name == "bloc":
             if value not in BLOCS:
                 raise InvalidParameterError(name, value, list(BLOCS))
+        elif name == "as_of":
+            from .geo import AS_OF
+
+            if value not in AS_OF:
+                raise InvalidParameterError(
+                    name, value, list(AS_OF), why="the membership rule (coopstats.geo.AS_OF)"
+                )
+        elif name == "extra_share_threshold":
+            if not 0 <= float(value) <= 1:
+                raise InvalidParameterError(name, value, why="a share in [0, 1]")
         elif name in ("sector", "sectors"):
             bad = [v for v in ([value] if isinstance(value, str) else value) if v not in SECTORS]
             if bad:
@@ -179,7 +189,7 @@ class EventsParams(ReportParams):
 
     notebook: ClassVar[str] = "01_cooperation_events.ipynb"
 
-    texts_dir: str = "../examples/press_releases/texts"
+    texts_dir: str = "../tests/data/events_dev/texts"
     demo_texts: bool = True
     events_path: str = ""
     facts_path: str = "../data/raw/facts/facts.csv"
@@ -208,6 +218,8 @@ class GrowthParams(ReportParams):
     break_year: int = 2022
     processed_dir: str = "../data/processed"
     facts_path: str = "../data/raw/facts/facts.csv"
+    as_of: str = "year_end"
+    inference: Literal["ols", "hac_fixed_b"] = "ols"
 
     def _check(self) -> None:
         if not self.start_year < self.break_year <= self.end_year:
@@ -234,6 +246,9 @@ class LocalizationParams(ReportParams):
     ratio_threshold: float = 1.0
     top_suppliers: int = 8
     processed_dir: str = "../data/processed"
+    as_of: str = "year_end"
+    criteria: Literal["geodep", "ec"] = "geodep"
+    extra_share_threshold: float = 0.5
 
     def _check(self) -> None:
         if not 1 <= self.top_suppliers <= 50:
@@ -279,6 +294,7 @@ class PriorityParams(ReportParams):
     stability_draws: int = 500
     seed: int = 20240101
     processed_dir: str = "../data/processed"
+    as_of: str = "year_end"
 
     def _check(self) -> None:
         unknown = sorted(set(self.weights) - set(self.INDICATORS))

@@ -30,6 +30,7 @@ __all__ = [
     "PALETTE",
     "house_style",
     "finish",
+    "keep_in_view",
     "line_by_year",
     "bars",
     "heatmap",
@@ -164,7 +165,9 @@ def _png_bundle(fig: Figure, alt: str, *, title: str = "figure",
     bundle = {"image/png": data, "text/plain": f"<Figure: {alt}>"}
     if exports_enabled():
         bundle[FIGURE_MIME] = figure_export(fig, title=title, source=source)
-    return bundle, {"image/png": {"alt": alt}}
+    # has_data: whether any axis shows data (an empty chart must never reach a page)
+    has_data = any(ax.has_data() for ax in fig.axes)
+    return bundle, {"image/png": {"alt": alt, "coopstats_has_data": has_data}}
 
 def _short_number(x: float) -> str:
     text = f"{x:,.2f}".rstrip("0").rstrip(".")
@@ -201,6 +204,27 @@ def _require(frame: pd.DataFrame, columns: Sequence[str | None], what: str) -> N
         raise InvalidParameterError(
             "frame", f"columns {list(frame.columns)}", why=f"{what} needs the column(s) {missing}"
         )
+    if frame.empty:
+        raise InvalidParameterError(
+            "frame",
+            "a frame with no rows",
+            why=f"{what} would draw an empty chart; show a note saying why instead "
+            "(coopstats.pages.guarded)",
+        )
+
+
+def keep_in_view(ax, value: float, *, axis: str = "y", margin: float = 0.08) -> None:
+    """Widen an axis so a reference line at ``value`` is inside it with a margin.
+
+    ``axhline``/``axvline`` do not take part in autoscaling, so a threshold above the data
+    (an HHI limit of 0.4 over shares of 0.1) would otherwise be drawn off the axis.
+    """
+    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    span = max(hi - lo, abs(value), 1e-12)
+    new_lo = min(lo, value - margin * span) if value <= lo else lo
+    new_hi = max(hi, value + margin * span) if value >= hi else hi
+    if (new_lo, new_hi) != (lo, hi):
+        (ax.set_ylim if axis == "y" else ax.set_xlim)(new_lo, new_hi)
 
 
 def line_by_year(
@@ -272,6 +296,7 @@ def line_by_year(
                 linewidth=1,
                 label=reference_label or f"reference {reference:g}",
             )
+            keep_in_view(ax, reference)
         if span is not None:
             ax.axvspan(
                 float(span[0]) - 0.5, float(span[1]) + 0.5, color="#999999", alpha=0.18,

@@ -290,14 +290,17 @@ def validate_frame(name: str, frame: pd.DataFrame, *, path: str | Path) -> None:
         if frame[c].dtype == object
         and c in sch.columns
         and sch.columns[c].dtype is not None
-        and str(sch.columns[c].dtype) == "string"
+        and str(sch.columns[c].dtype).startswith("string")  # "string[python]" too
     }
     try:
         sch.validate(frame.reset_index(drop=True).astype(strings), lazy=False)
     except pae.SchemaError as exc:
         value = None
-        if exc.failure_cases is not None and len(exc.failure_cases):
-            value = exc.failure_cases.iloc[0].get("failure_case")
+        cases = exc.failure_cases
+        if isinstance(cases, pd.DataFrame) and len(cases):
+            value = cases.iloc[0].get("failure_case")
+        elif cases is not None and not isinstance(cases, pd.DataFrame):
+            value = cases  # a scalar such as the wrong dtype's name
         raise DataFileError(
             f"does not match the {name} schema: {str(exc).splitlines()[0]}",
             path=path,
