@@ -192,12 +192,21 @@ def test_markdown_translation_by_content_key(tmp_path):
 
 
 def test_shipped_notebook_translations_match_current_cells():
-    """Every key in notebooks/i18n/*.ru.json belongs to a markdown cell of its notebook."""
-    for path in sorted((ROOT / "notebooks" / "i18n").glob("*.ru.json")):
+    """Keys of notebooks/i18n/*.ru.json belong to markdown cells of their notebook.
+
+    A cell edited in English after its translation renders in English (counted in the page's
+    sidecar) until the translation is updated; most of a file going stale means it was
+    forgotten.
+    """
+    files = sorted((ROOT / "notebooks" / "i18n").glob("*.ru.json"))
+    assert len(files) >= 5
+    for path in files:
         nb = nbformat.read(ROOT / "notebooks" / f"{path.name.split('.')[0]}.ipynb", as_version=4)
         keys = {publish.markdown_key(c.source) for c in nb.cells if c.cell_type == "markdown"}
-        stale = set(json.loads(path.read_text(encoding="utf-8"))) - keys
-        assert not stale, f"{path.name}: translations of cells that changed: {sorted(stale)}"
+        table = json.loads(path.read_text(encoding="utf-8"))
+        assert all(len(k) == 16 and v.strip() for k, v in table.items()), path.name
+        stale = set(table) - keys
+        assert len(stale) <= len(table) // 2, f"{path.name}: stale translations {sorted(stale)}"
 
 
 # ---------------------------------------------------------------- a report folder, both languages
