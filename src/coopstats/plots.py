@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .errors import InvalidParameterError
+from .sources.synthetic import DEMO_LABEL
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -39,8 +40,9 @@ __all__ = [
     "money_scale_for",
 ]
 
-#: Label drawn on every figure that shows the synthetic demonstration panel.
-SYNTHETIC_LABEL = "SYNTHETIC DEMONSTRATION DATA"
+#: Label drawn on every figure that shows the synthetic demonstration panel (defined once,
+#: in :mod:`coopstats.sources.synthetic`).
+SYNTHETIC_LABEL = DEMO_LABEL
 #: seaborn palette of the house style.
 PALETTE = "colorblind"
 _FIGSIZE = (9.5, 4.8)

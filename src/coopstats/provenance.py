@@ -25,6 +25,7 @@ from .params import ReportParams
 from .sources._text import parse_json
 from .sources.fetch import file_sha256
 from .sources.processed import how_to_get
+from .sources.synthetic import DEMO_DATASET, DEMO_LABEL
 
 __all__ = [
     "SYNTHETIC_BANNER",
@@ -41,12 +42,13 @@ __all__ = [
     "show_provenance",
 ]
 
-#: Banner text on every page that uses the synthetic demonstration panel.
-SYNTHETIC_BANNER = "SYNTHETIC DEMONSTRATION DATA"
+#: Banner text on every page that uses the synthetic demonstration panel (defined once, in
+#: :mod:`coopstats.sources.synthetic`).
+SYNTHETIC_BANNER = DEMO_LABEL
 #: MIME type of the machine-readable provenance output a notebook must display.
 PROVENANCE_MIME = "application/vnd.coopstats.provenance+json"
 #: Dataset label of the synthetic panel (``coopstats.sources.synthetic.demo_panel``).
-SYNTHETIC_DATASET = "SYNTHETIC_DEMO"
+SYNTHETIC_DATASET = DEMO_DATASET
 
 _SHA_MEMO: dict[tuple[str, int, int], str] = {}
 _DATASETS_MEMO: dict[tuple[str, int, int], list[str]] = {}

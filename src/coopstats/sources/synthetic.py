@@ -50,7 +50,10 @@ __all__ = [
     "HIGH_INCOME",
 ]
 
+#: ``dataset`` of every synthetic row (reports detect synthetic inputs by it).
 DEMO_DATASET = "SYNTHETIC_DEMO"
+#: The one label of synthetic data on figures, pages and the index
+#: (:data:`coopstats.plots.SYNTHETIC_LABEL`, :data:`coopstats.provenance.SYNTHETIC_BANNER`).
 DEMO_LABEL = "SYNTHETIC DEMONSTRATION DATA"
 
 #: Countries whose 2022 sanctions the toy break models (EU27 and the G7 allies that joined).
