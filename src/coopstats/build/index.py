@@ -48,7 +48,7 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
     items = []
     any_synthetic = False
     from ..text import LANGUAGES
-    from .publish import page_href, report_title
+    from .publish import page_href, report_title, seed_systems_html
 
     for d in definitions:
         built = {}
@@ -140,6 +140,7 @@ footer {{ color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top:
 <p>Technological-sovereignty cooperation in the EAEU, the CIS, the CSTO and the Union State.
 Each report is a notebook executed with the parameters shown; code is hidden, and every report
 ends with a provenance block (parameters, software, input files with SHA-256).</p>
+{seed_systems_html({d.name for d in definitions})}
 <ul class="reports">
 {chr(10).join(items)}
 </ul>

@@ -40,7 +40,21 @@ __all__ = [
     "chromium",
     "print_pdf",
     "write_landing",
+    "SEED_SYSTEMS",
+    "seed_systems_html",
 ]
+
+#: the seed cooperation systems and the reports that show them (index section "Seed systems")
+SEED_SYSTEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("seed.union_state", ("union_state_microelectronics_machine_tools", "union_state_localization",
+                          "russia_belarus_turnover")),
+    ("seed.csto", ("csto_defence_industry",)),
+    ("seed.regions", ("regional_cooperation",)),
+    ("seed.eaeu_financing", ("cooperation_programmes", "eaeu_overview")),
+    ("seed.cis_materials", ("cooperation_programmes", "cis_advanced_materials")),
+    ("seed.eaeu_microelectronics", ("cooperation_events_seeds", "eaeu_sector_priority")),
+    ("seed.events", ("cooperation_events_seeds",)),
+)
 
 #: flags for headless Chromium on a closed network, as root (``--no-sandbox``)
 CHROMIUM_FLAGS = (
@@ -227,6 +241,26 @@ def print_pdf(html_path: Path, pdf_path: Path, *, stamp: str, timeout: int = 180
     if not pdf_path.is_file() or pdf_path.read_bytes() != data:
         pdf_path.write_bytes(data)
     return True
+
+
+def seed_systems_html(names: set[str]) -> str:
+    """Index section linking each seed system to the reports that show it (English, Russian)."""
+    e = html.escape
+    items = []
+    for key, reports in SEED_SYSTEMS:
+        links = " · ".join(
+            f'<a href="{e(page_href(r, "en"))}">{e(r)}</a> '
+            f'(<a href="{e(page_href(r, "ru"))}" hreflang="ru">ru</a>)'
+            for r in reports if r in names
+        )
+        if links:
+            items.append(f"<li><b>{e(t(key, 'en'))}</b> / <span lang=\"ru\">{e(t(key, 'ru'))}"
+                         f"</span>: {links}</li>")
+    if not items:
+        return ""
+    return (f'<section class="seed-systems"><h2>{e(t("page.seed_systems", "en"))} / '
+            f'<span lang="ru">{e(t("page.seed_systems", "ru"))}</span></h2><ul>'
+            + "".join(items) + "</ul></section>")
 
 
 def write_landing(root: Path, name: str, title: str, languages: list[str]) -> Path:
