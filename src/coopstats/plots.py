@@ -38,6 +38,7 @@ __all__ = [
     "event_timeline",
     "money_formatter",
     "money_scale_for",
+    "hs_labels",
 ]
 
 #: Label drawn on every figure that shows the synthetic demonstration panel (defined once,
@@ -348,6 +349,9 @@ def bars(
     import seaborn as sns
 
     _require(frame, [x, y, hue], "bars")
+    category = y if horizontal else x
+    if category == "hs6_code":  # products carry their HS description
+        frame = hs_labels(frame)
     with house_style():
         n = frame[y if horizontal else x].nunique()
         height = max(2.6, min(9.0, 0.9 + 0.32 * n * (1 if hue is None else 1.6)))
@@ -372,6 +376,24 @@ def bars(
         if hue:
             ax.legend(title="", loc="best")
     return finish(fig, source=source, synthetic=synthetic)
+
+
+def hs_labels(frame: pd.DataFrame, *, column: str = "hs6_code", width: int = 42,
+              revision: str = "HS17") -> pd.DataFrame:
+    """Replace HS6 codes in ``column`` by ``"854231 Electronic integrated circuits: proc…"``.
+
+    Descriptions come from the HS product list of the revision (CEPII BACI); the text is cut
+    to ``width`` characters with an ellipsis. Codes without a description stay bare.
+    """
+    from .tables import with_hs_descriptions
+
+    described = with_hs_descriptions(frame.rename(columns={column: "hs6_code"}),
+                                      revision=revision)
+    desc = described["hs_description"].fillna("").astype(str)
+    short = desc.where(desc.str.len() <= width, desc.str.slice(0, width - 1).str.rstrip() + "…")
+    out = frame.copy()
+    out[column] = (frame[column].astype(str) + " " + short).str.strip()
+    return out
 
 
 def heatmap(

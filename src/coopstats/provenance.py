@@ -362,8 +362,13 @@ class _Provenance:
         }
 
     def _html(self) -> str:
+        from .text import LANGUAGES
+        from .text import t as tr
+
         e = html.escape
         rec = self._record()
+        lang = rec["parameters"].get("language", "en")
+        lang = lang if lang in LANGUAGES else "en"
         params = "".join(
             f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>"
             for k, v in rec["parameters"].items()
@@ -378,19 +383,22 @@ class _Provenance:
             for i in rec["inputs"]
         )
         banner = (
-            f"<p class='coopstats-synthetic'>{SYNTHETIC_BANNER}: inputs marked SYNTHETIC below are "
-            "invented or simulated; do not cite these results as real.</p>"
+            f"<p class='coopstats-synthetic'>{e(tr('banner.synthetic', lang))}: "
+            f"{e(tr('provenance.synthetic_note', lang))}</p>"
             if rec["synthetic"]
             else ""
         )
         return (
-            "<section id='provenance' class='coopstats-provenance'><h2>Provenance</h2>"
+            "<section id='provenance' class='coopstats-provenance'>"
+            f"<h2>{e(tr('page.provenance', lang))}</h2>"
             + banner
-            + "<h3>Parameters</h3><table>"
+            + f"<h3>{e(tr('page.parameters', lang))}</h3><table>"
             + params
             + "</table>"
-            "<h3>Software</h3><table>" + soft + "</table>"
-            "<h3>Input files</h3><table><tr><th>file</th><th>SHA-256</th><th>vintage</th></tr>"
+            f"<h3>{e(tr('provenance.software', lang))}</h3><table>" + soft + "</table>"
+            f"<h3>{e(tr('provenance.inputs', lang))}</h3><table><tr>"
+            f"<th>{e(tr('provenance.file', lang))}</th><th>SHA-256</th>"
+            f"<th>{e(tr('provenance.vintage', lang))}</th></tr>"
             + inputs
             + "</table></section>"
         )
