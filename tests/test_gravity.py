@@ -369,3 +369,70 @@ def test_sector_event_studies_estimate_refuse_and_skip():
     with pytest.warns(CoopstatsWarning, match="could be estimated"):
         _, table = sector_event_studies(tb, ev.iloc[:1], sector="microelectronics", sector_map=smap)
     assert table["status"].tolist() == ["refused_blackout"]
+
+
+# ---------------------------------------------------------------------------------------
+# page helpers and prose
+# ---------------------------------------------------------------------------------------
+
+
+def test_bloc_effects_level_profile_and_statements():
+    from coopstats.gravity import bloc_effects, bloc_effects_statement
+
+    res = bloc_effects(simulate(8), blocs=["EAEU", "UNION_STATE"])
+    prof = res.profile_frame()
+    assert set(prof["bloc"]) == {"EAEU", "UNION_STATE"}
+    base = prof[prof["year"] == YEARS[0]]
+    assert (base["estimate"] == 0).all() and len(base) == 2
+    us = prof[prof["bloc"] == "UNION_STATE"]
+    assert us["estimate"].notna().all()  # membership never changes, yet the profile is identified
+    # no EAEU before 2015: its 2013 and 2014 dummies are all zero, reported as not identified
+    ea = prof[(prof["bloc"] == "EAEU") & prof["year"].isin([2013, 2014])]
+    assert ea["estimate"].isna().all()
+    assert "intra_EAEU_2013" in res.profile.fits.iloc[0]["not_identified"]
+    s = res.summary().set_index("bloc")
+    assert np.isfinite(s.loc["EAEU", "estimate_level"])
+    en = bloc_effects_statement(res)
+    ru = bloc_effects_statement(res, language="ru")
+    lvl = s.loc["EAEU", "effect_pct_level"]
+    assert f"{abs(lvl):.1f}% {'more' if lvl >= 0 else 'less'}" in en
+    assert f"{abs(lvl):.1f}".replace(".", ",") in ru and "больше" in ru or "меньше" in ru
+    chg = s.loc["UNION_STATE", "effect_pct_change"]
+    assert f"{chg:+.1f}%" in en
+    with pytest.raises(InvalidParameterError, match="language"):
+        bloc_effects_statement(res, language="de")
+
+
+def test_method_statements_state_the_limits_in_both_languages():
+    from coopstats.gravity import method_statement
+
+    for kind in ("gravity", "event_study"):
+        assert "What it cannot tell" in method_statement(kind)
+        assert "Чего метод не говорит" in method_statement(kind, "ru")
+    with pytest.raises(InvalidParameterError, match="kind"):
+        method_statement("did")
+
+
+def test_attempt_event_study_keeps_the_refusal_and_says_why():
+    from coopstats.gravity import attempt_event_study
+
+    t, smap = _event_data(11, 0.4, blackout=True)
+    out = attempt_event_study(t, pairs=PAIRS, event_year=2016, sector_map=smap,
+                              sector="microelectronics")  # fmt: skip
+    assert out.result is None and out.refusal is not None
+    assert out.coefficients().empty and "estimate" in out.coefficients().columns
+    assert "not run" in out.statement() and "2018" in out.statement()
+    assert "не выполнен" in out.statement("ru")
+    clean, _ = _event_data(11, 0.4)
+    ok = attempt_event_study(
+        clean, pairs=PAIRS, event_year=2016, sector_map=smap, sector="microelectronics"
+    )
+    assert ok.refusal is None and "event year 2016" in ok.statement()
+    assert "год события 2016" in ok.statement("ru")
+
+
+def test_event_study_refuses_an_event_after_the_data():
+    t, smap = _event_data(1, 0.0, years=range(2012, 2016))
+    with pytest.raises(InvalidParameterError, match="no year after the event"):
+        event_study(t, pairs=PAIRS, event_year=2016, sector_map=smap, sector="microelectronics",
+                    check_blackouts=False)  # fmt: skip

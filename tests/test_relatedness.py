@@ -301,3 +301,32 @@ def test_opportunity_products_warns_for_a_sector_without_candidates(panel):
     )
     with pytest.warns(CoopstatsWarning, match="energy"):
         opportunity_products(panel, countries="C01", sector_map=smap)
+
+
+def test_widest_dataset_and_dataset_selection(panel):
+    from coopstats.relatedness import widest_dataset
+
+    extract = panel[panel["hs6_code"] < "000005"].assign(dataset="REAL_EXTRACT")
+    mixed = pd.concat([panel.assign(dataset="SYNTHETIC_DEMO"), extract], ignore_index=True)
+    assert widest_dataset(mixed) == "SYNTHETIC_DEMO"
+    smap = _sector_map(panel)
+    a = opportunity_products(mixed, countries="C01", sector_map=smap, dataset="SYNTHETIC_DEMO")
+    b = opportunity_products(panel, countries="C01", sector_map=smap)
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(InvalidParameterError, match="dataset"):
+        opportunity_products(mixed, countries="C01", sector_map=smap, dataset="OTHER")
+
+
+def test_opportunities_statement_reads_its_numbers(panel):
+    from coopstats.relatedness import opportunities_statement
+
+    out = opportunity_products(panel, countries=["C01", "C02"], sector_map=_sector_map(panel))
+    top = out[out["rank"] == 1].set_index("sector")
+    en = opportunities_statement(out, bloc="BLOC")
+    ru = opportunities_statement(out, bloc="БЛОК", language="ru")
+    for sector, r in top.iterrows():
+        assert f"**{sector}**" in en and f"HS {r['hs6_code']}" in en
+        assert f"density {r['density']:.3f}" in en
+        assert f"{r['density']:.3f}".replace(".", ",") in ru
+    with pytest.raises(InvalidParameterError, match="language"):
+        opportunities_statement(out, bloc="BLOC", language="fr")

@@ -77,6 +77,16 @@ __all__ = [
     "ppml",
     "event_study",
     "sector_event_studies",
+    "BlocEffects",
+    "bloc_effects",
+    "coefficient_plot",
+    "method_statement",
+    "bloc_effects_statement",
+    "event_study_statement",
+    "sector_selection",
+    "EventStudyOutcome",
+    "attempt_event_study",
+    "study_pairs",
 ]
 
 #: Fixed-effect structures :func:`ppml` accepts, and what each absorbs.
@@ -933,6 +943,13 @@ def event_study(
             "event_year", event_year, f"a year after the first data year {years[0]}"
         )
     post = [y for y in years if y >= event_year]
+    if not post:
+        raise InvalidParameterError(
+            "event_year",
+            event_year,
+            f"a year up to the last data year {years[-1]}",
+            why="the data hold no year after the event",
+        )
     pair_idx = pd.MultiIndex.from_arrays([panel["exporter_iso3"], panel["importer_iso3"]])
     is_t = pair_idx.isin(treated)
     have = set(zip(panel.loc[is_t, "exporter_iso3"], panel.loc[is_t, "importer_iso3"], strict=True))
@@ -1121,3 +1138,456 @@ def sector_event_studies(
             f"no event of sector {sector!r} could be estimated", CoopstatsWarning, stacklevel=2
         )
     return out, table
+
+
+# ---------------------------------------------------------------------------------------
+# bloc effects per sector (the gravity page)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlocEffects:
+    """Bloc effects on trade per sector in two specifications (see :func:`bloc_effects`).
+
+    Attributes
+    ----------
+    level : GravityResult
+        ``intra_<BLOC>`` with exporter-year and importer-year effects only, by sector: the
+        premium of intra-bloc pairs over other pairs, confounded with every pair cost.
+    profile : GravityResult
+        ``intra_<BLOC>_<year>`` with exporter-year, importer-year and pair effects, by sector:
+        the change of the premium since the first year, identified from changes over time.
+    blocs : list of str
+    years : list of int
+    """
+
+    level: GravityResult
+    profile: GravityResult
+    blocs: list
+    years: list
+
+    def profile_frame(self) -> pd.DataFrame:
+        """Return ``sector, bloc, year, estimate, ci_low, ci_high, ...``; the base year is 0."""
+        c = self.profile.coefficients.copy()
+        parts = c["term"].str.extract(r"^intra_(?P<bloc>.+)_(?P<year>\d{4})$")
+        c["bloc"], c["year"] = parts["bloc"], parts["year"].astype("int64")
+        base = pd.DataFrame(
+            [
+                {"sector": s, "bloc": b, "year": self.years[0], "term": "base year",
+                 "estimate": 0.0, "effect_pct": 0.0}
+                for s in c["sector"].unique()
+                for b in self.blocs
+            ]
+        )  # fmt: skip
+        out = pd.concat([c, base], ignore_index=True)
+        cols = ["sector", "bloc", "year", "term", *_ESTIMATION_COLUMNS[1:]]
+        return out[cols].sort_values(["sector", "bloc", "year"]).reset_index(drop=True)
+
+    def tidy(self) -> pd.DataFrame:
+        """Both specifications in one frame with a ``specification`` column."""
+        return pd.concat(
+            [
+                self.level.tidy().assign(specification="level"),
+                self.profile.tidy().assign(specification="profile"),
+            ],
+            ignore_index=True,
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """Per sector and bloc: level premium and the change from the first to the last year."""
+        lev = self.level.coefficients.copy()
+        lev["bloc"] = lev["term"].str.removeprefix("intra_")
+        last = self.profile_frame()
+        last = last[last["year"] == self.years[-1]]
+        out = lev[["sector", "bloc", "estimate", "std_error", "effect_pct"]].merge(
+            last[["sector", "bloc", "estimate", "std_error", "effect_pct"]],
+            on=["sector", "bloc"],
+            how="outer",
+            suffixes=("_level", "_change"),
+        )
+        return out.sort_values(["sector", "bloc"]).reset_index(drop=True)
+
+
+def bloc_effects(
+    trade: pd.DataFrame,
+    *,
+    blocs: Sequence[str],
+    sector_map: pd.DataFrame | None = None,
+    sectors: Sequence[str] | None = None,
+    as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    alpha: float = 0.05,
+) -> BlocEffects:
+    r"""Bloc effects on each sector's trade: the level premium and its change over time.
+
+    Two PPML fits per sector on :func:`gravity_panel`:
+
+    * *level*: :math:`X_{ijt} = \exp(\pi_{it} + \chi_{jt} + \sum_B \beta_B\,
+      \text{intra}^B_{ijt})`: how much more members trade with each other than with other
+      countries, given each side's size and multilateral resistance. Without pair effects
+      this is confounded with distance, language and history (coopstats has no pair
+      covariates), so it is a description, not a causal effect.
+    * *profile*: :math:`X_{ijt} = \exp(\pi_{it} + \chi_{jt} + \mu_{ij} + \sum_B \sum_{s >
+      t_0} \beta_{B,s}\, \text{intra}^B_{ijt} 1[t = s])`: with pair effects, the change of
+      the intra-bloc premium from the first year :math:`t_0` to year *s*, relative to all
+      other pairs (e.g. how intra-EAEU trade moved after 2022 compared with what other
+      pairs' trade did).
+
+    Parameters
+    ----------
+    trade
+        Canonical trade frame of one dataset (``hs6_code`` needed with a sector map).
+    blocs
+        Blocs of :data:`coopstats.columns.BLOCS` (nested blocs such as the Union State in
+        the EAEU are fine: each coefficient is the premium on top of the other).
+    sector_map, sectors
+        Sectors to estimate separately; ``None`` for all goods (``sector`` ``"total"``).
+    as_of
+        Membership rule (:func:`coopstats.geo.members_in_year`).
+    alpha
+        1 - confidence level.
+
+    Returns
+    -------
+    BlocEffects
+
+    References
+    ----------
+    Yotov et al. (2016), chapter 3 (trade policy effects and their time profile); Baier &
+    Bergstrand (2007).
+    """
+    panel = gravity_panel(trade, sector_map=sector_map, sectors=sectors)
+    if "sector" not in panel.columns:
+        panel["sector"] = "total"
+    years = sorted(int(y) for y in panel["year"].unique())
+    if len(years) < 2:
+        raise InvalidParameterError("trade", f"years {years}", "at least two years")
+    lp, lterms = bloc_terms(panel, blocs, as_of=as_of)
+    level = ppml(lp, lterms, fixed_effects="exporter_year+importer_year", by="sector", alpha=alpha)
+    pp, pterms = bloc_terms(panel, blocs, as_of=as_of, by_year=True)
+    profile = ppml(pp, pterms, by="sector", alpha=alpha)
+    names = [blocs] if isinstance(blocs, str) else list(blocs)
+    return BlocEffects(level=level, profile=profile, blocs=names, years=years)
+
+
+def coefficient_plot(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    source: str,
+    hue: str | None = None,
+    title: str = "",
+    xlabel: str = "",
+    reference: float = 0.0,
+    synthetic: bool = False,
+):
+    """Coefficients with their intervals (``estimate, ci_low, ci_high``) against ``x``.
+
+    Points with vertical interval bars, one series per ``hue`` value (slightly offset), a
+    horizontal line at ``reference`` and the y axis labelled in log points with the
+    percentage effect :math:`100(e^b - 1)` on the right.
+    """
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    need = [x, "estimate", "ci_low", "ci_high"] + ([hue] if hue else [])
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise InvalidParameterError("frame", list(frame.columns), need, why=f"missing {missing}")
+    with plots.house_style():
+        fig, ax = plt.subplots(figsize=(8, 4), dpi=110, layout="constrained")
+        groups = [(None, frame)] if hue is None else list(frame.groupby(hue, sort=True))
+        width = 0.12 * (len(groups) - 1)
+        for k, (name, g) in enumerate(groups):
+            off = -width / 2 + 0.12 * k if len(groups) > 1 else 0.0
+            xs = g[x].to_numpy(float) + off
+            est = g["estimate"].to_numpy(float)
+            lo = est - g["ci_low"].to_numpy(float)
+            hi = g["ci_high"].to_numpy(float) - est
+            ax.errorbar(xs, est, yerr=np.vstack([np.nan_to_num(lo), np.nan_to_num(hi)]),
+                        fmt="o", capsize=3, label=None if name is None else str(name))  # fmt: skip
+        ax.axhline(reference, color="#666666", lw=0.8, ls="--")
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("log points (100·(e^b−1) = % effect)")
+        if hue is not None:
+            ax.legend(title="", loc="best")
+    return plots.finish(fig, source=source, synthetic=synthetic)
+
+
+# ---------------------------------------------------------------------------------------
+# prose for pages (en / ru), computed from the numbers
+# ---------------------------------------------------------------------------------------
+
+_METHOD = {
+    ("gravity", "en"): (
+        "**Method.** Structural gravity estimated by Poisson pseudo-maximum likelihood (PPML; "
+        "Santos Silva and Tenreyro 2006), zero flows included, on a panel of bilateral flows "
+        "per sector. The *level* specification has exporter-year and importer-year fixed "
+        "effects: it compares intra-bloc pairs with all other pairs given each country's size "
+        "and multilateral resistance. The *profile* specification adds pair fixed effects "
+        "(Yotov et al. 2016) and splits the intra-bloc dummy by year: each coefficient is the "
+        "change of the intra-bloc premium since the first year, relative to all other pairs. "
+        "Standard errors are clustered by pair; intervals are 95 %. Estimated with pyfixest."
+        "\n\n**What it cannot tell.** The level premium is not a causal effect of the bloc: "
+        "without pair covariates it also measures distance, language, shared history and "
+        "old supply chains. The profile is identified only from changes over time, so a "
+        "membership that never changed has no effect of its own in it, and anything else that "
+        "moved intra-bloc trade in those years (sanctions, re-routing, exchange rates, a "
+        "reporting blackout) is in the estimate too. With few countries, cluster-robust "
+        "intervals are too narrow (Weidner and Zylkin 2021)."
+    ),
+    ("gravity", "ru"): (
+        "**Метод.** Структурная гравитационная модель, оценённая методом пуассоновского "
+        "псевдомаксимального правдоподобия (PPML; Santos Silva, Tenreyro 2006) с учётом нулевых "
+        "потоков, на панели двусторонних потоков по каждой отрасли. Спецификация *уровня* "
+        "содержит фиксированные эффекты экспортёр-год и импортёр-год: она сравнивает пары "
+        "внутри блока со всеми остальными парами при данном размере стран и многосторонних "
+        "торговых издержках. Спецификация *профиля* добавляет фиксированные эффекты пар (Yotov "
+        "et al. 2016) и разбивает фиктивную переменную блока по годам: каждый коэффициент — "
+        "изменение внутриблоковой премии с первого года относительно всех остальных пар. "
+        "Стандартные ошибки кластеризованы по парам; интервалы 95 %. Оценка в pyfixest."
+        "\n\n**Чего метод не говорит.** Премия уровня — не причинный эффект блока: без "
+        "характеристик пар она отражает также расстояние, язык, общую историю и старые "
+        "производственные цепочки. Профиль идентифицируется только изменениями во времени: "
+        "членство, не менявшееся за период, собственного эффекта в нём не имеет, а всё прочее, "
+        "что меняло внутриблоковую торговлю в эти годы (санкции, переориентация потоков, курсы "
+        "валют, прекращение публикации статистики), входит в оценку. При небольшом числе стран "
+        "кластеризованные интервалы слишком узки (Weidner, Zylkin 2021)."
+    ),
+    ("event_study", "en"): (
+        "**Method.** An event study by PPML: the named pairs' trade in the sector, year by year "
+        "relative to the event year, against all other pairs of the sector, with pair and year "
+        "fixed effects; the year before the event is the reference (0). Years before the first "
+        "lead and after the last lag are pooled into the end points. Leads near zero (and a "
+        "joint test that does not reject) support the assumption that the named pairs would "
+        "have moved like the others without the event. Standard errors clustered by pair, 95 % "
+        "intervals. The study refuses to run when the data are blacked out for a named pair "
+        "after the event (missing reporting would be read as an effect)."
+        "\n\n**What it cannot tell.** An event rarely comes alone: a roadmap, a sanctions round "
+        "and a currency shock in the same year are not separated, so the lags measure "
+        "everything that changed for the pair then. With one or two treated pairs the "
+        "intervals rest on very few clusters and are too narrow (Conley and Taber 2011); read "
+        "the pattern, not the stars. Trade values say nothing about the activities done or "
+        "about goods that do not cross a border (services, licences, joint production inside "
+        "one country)."
+    ),
+    ("event_study", "ru"): (
+        "**Метод.** Анализ событий (event study) методом PPML: торговля названных пар в "
+        "отрасли по годам относительно года события в сравнении со всеми остальными парами "
+        "отрасли, с фиксированными эффектами пар и лет; базовый (нулевой) — год перед "
+        "событием. Годы до первого лага «до» и после последнего лага «после» объединяются с "
+        "крайними точками. Коэффициенты «до», близкие к нулю (и неотвергнутая совместная "
+        "гипотеза), подтверждают предположение, что без события названные пары двигались бы "
+        "как остальные. Стандартные ошибки кластеризованы по парам, интервалы 95 %. Анализ не "
+        "выполняется, если после события данные по паре отсутствуют (прекращение отчётности "
+        "было бы прочитано как эффект)."
+        "\n\n**Чего метод не говорит.** Событие редко бывает единственным: дорожная карта, "
+        "пакет санкций и валютный шок в одном году не разделяются, и лаги измеряют всё, что "
+        "изменилось для пары в это время. При одной-двух парах интервалы опираются на очень "
+        "мало кластеров и слишком узки (Conley, Taber 2011): смотрите на форму профиля, а не на "
+        "звёздочки. Стоимость торговли ничего не говорит о выполненных мероприятиях и о том, "
+        "что не пересекает границу (услуги, лицензии, совместное производство внутри страны)."
+    ),
+}
+
+
+def _lang(language: str) -> str:
+    if language not in ("en", "ru"):
+        raise InvalidParameterError("language", language, ["en", "ru"])
+    return language
+
+
+def method_statement(kind: Literal["gravity", "event_study"], language: str = "en") -> str:
+    """Return the method and what it cannot tell, for the gravity or event-study page."""
+    if kind not in ("gravity", "event_study"):
+        raise InvalidParameterError("kind", kind, ["gravity", "event_study"])
+    return _METHOD[(kind, _lang(language))]
+
+
+def _pct(x: float, language: str) -> str:
+    s = f"{x:+.1f}"
+    return s.replace(".", ",").replace("-", "−") + " %" if language == "ru" else s + "%"
+
+
+def bloc_effects_statement(result: BlocEffects, *, language: str = "en") -> str:
+    """One sentence per sector and bloc with the level premium and the change since the first year.
+
+    Every number is read from ``result``; terms that could not be estimated are named as such.
+    """
+    language = _lang(language)
+    s = result.summary()
+    y0, y1 = result.years[0], result.years[-1]
+    lines = []
+    for _, r in s.iterrows():
+        level, change = r["effect_pct_level"], r["effect_pct_change"]
+        lev_ci = _interval(result.level, f"intra_{r['bloc']}", r["sector"], language)
+        chg_ci = _interval(result.profile, f"intra_{r['bloc']}_{y1}", r["sector"], language)
+        if language == "en":
+            a = (
+                f"intra-bloc pairs trade {abs(level):.1f}% {'more' if level >= 0 else 'less'} "
+                f"than other pairs of the same exporters and importers{lev_ci}"
+                if pd.notna(level)
+                else "the level premium could not be estimated"
+            )
+            b = (
+                f"the premium changed by {_pct(change, 'en')} from {y0} to {y1}{chg_ci}"
+                if pd.notna(change)
+                else f"its change from {y0} to {y1} could not be estimated"
+            )
+            lines.append(f"- **{r['sector']}, {r['bloc']}**: {a}; {b}.")
+        else:
+            a = (
+                f"пары внутри блока торгуют на {abs(level):.1f} % ".replace(".", ",")
+                + f"{'больше' if level >= 0 else 'меньше'}, чем другие пары тех же экспортёров "
+                f"и импортёров{lev_ci}"
+                if pd.notna(level)
+                else "премию уровня оценить не удалось"
+            )
+            b = (
+                f"премия изменилась на {_pct(change, 'ru')} с {y0} по {y1} г.{chg_ci}"
+                if pd.notna(change)
+                else f"её изменение с {y0} по {y1} г. оценить не удалось"
+            )
+            lines.append(f"- **{r['sector']}, {r['bloc']}**: {a}; {b}.")
+    return "\n".join(lines)
+
+
+def _interval(res: GravityResult, term: str, group: object, language: str) -> str:
+    c = res.coefficients
+    by = res.params.get("by")
+    row = c[(c["term"] == term) & ((c[by] == group) if by else True)]
+    if row.empty or pd.isna(row["ci_low_pct"].iloc[0]):
+        return ""
+    lo, hi = row["ci_low_pct"].iloc[0], row["ci_high_pct"].iloc[0]
+    if language == "en":
+        return f" (95% interval {_pct(lo, 'en')} to {_pct(hi, 'en')})"
+    return f" (95-процентный интервал от {_pct(lo, 'ru')} до {_pct(hi, 'ru')})"
+
+
+def event_study_statement(result: EventStudyResult, *, language: str = "en") -> str:
+    """Say what the event study found, computed from its coefficients (markdown)."""
+    language = _lang(language)
+    c = result.coefficients
+    post = c[c["relative_year"] >= 0]
+    pre = c[c["relative_year"] < -1]
+    mean_post = float(100 * np.expm1(post["estimate"].mean()))
+    n_sig = int(((post["ci_low"] > 0) | (post["ci_high"] < 0)).sum())
+    p = result.params.get("pre_trend_p_value")
+    pairs = ", ".join(f"{e}→{i}" for e, i in result.treated.itertuples(index=False))
+    worst_pre = float(pre["estimate"].abs().max()) if len(pre) else float("nan")
+    if language == "en":
+        pt = (
+            f"the leads do not reject parallel pre-trends (joint p = {p:.2f})"
+            if p is not None and np.isfinite(p) and p >= 0.05
+            else (
+                f"the leads reject parallel pre-trends (joint p = {p:.3f}), so the post-event "
+                "coefficients mix the event with a trend that was already there"
+                if p is not None and np.isfinite(p)
+                else "no joint test of the leads was possible"
+            )
+        )
+        return (
+            f"Treated pairs: {pairs}; event year {result.event_year}; "
+            f"{result.params.get('n_control_pairs')} comparison pairs. Averaged over the "
+            f"{len(post)} post-event years, the named pairs' trade moved {_pct(mean_post, 'en')} "
+            f"relative to the comparison pairs and to the year before the event; {n_sig} of "
+            f"{len(post)} yearly intervals exclude zero. The largest lead is "
+            f"{worst_pre:.2f} log points; {pt}."
+        )
+    pt = (
+        f"коэффициенты «до» не отвергают параллельность трендов (совместное p = {p:.2f})"
+        if p is not None and np.isfinite(p) and p >= 0.05
+        else (
+            f"коэффициенты «до» отвергают параллельность трендов (совместное p = {p:.3f}): "
+            "коэффициенты «после» смешивают событие с уже существовавшим трендом"
+            if p is not None and np.isfinite(p)
+            else "совместная проверка коэффициентов «до» невозможна"
+        )
+    )
+    return (
+        f"Пары: {pairs}; год события {result.event_year}; пар сравнения: "
+        f"{result.params.get('n_control_pairs')}. В среднем за {len(post)} года(лет) после "
+        f"события торговля названных пар изменилась на {_pct(mean_post, 'ru')} относительно "
+        f"пар сравнения и года перед событием; интервалы {n_sig} из {len(post)} лет не "
+        f"включают ноль. Наибольший коэффициент «до» — {worst_pre:.2f} лог. пункта; {pt}."
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# page helpers
+# ---------------------------------------------------------------------------------------
+
+
+def sector_selection(trade: pd.DataFrame, sectors: Sequence[str]) -> pd.DataFrame | None:
+    """Sector map for ``sectors`` in ``trade``'s HS revision; ``None`` for ``["total"]``.
+
+    ``["total"]`` means all goods in the frame (no map). Otherwise
+    :func:`coopstats.sources.processed.sector_map_for`.
+    """
+    if list(sectors) == ["total"]:
+        return None
+    from .sources.processed import sector_map_for
+
+    return sector_map_for(trade, sectors)
+
+
+@dataclass(frozen=True)
+class EventStudyOutcome:
+    """An event study or the reason it was refused (see :func:`attempt_event_study`).
+
+    Attributes
+    ----------
+    result : EventStudyResult or None
+        The study, when it ran.
+    refusal : BlackoutError or None
+        Why it did not (the blackout rows in ``refusal.blackouts``).
+    """
+
+    result: EventStudyResult | None
+    refusal: BlackoutError | None
+
+    def coefficients(self) -> pd.DataFrame:
+        """Return the coefficients (plot data), or an empty frame with their columns."""
+        if self.result is not None:
+            return self.result.coefficients
+        return pd.DataFrame(
+            columns=["relative_year", "term", "estimate", "std_error", "ci_low", "ci_high",
+                     "effect_pct", "ci_low_pct", "ci_high_pct", "p_value"]
+        )  # fmt: skip
+
+    def statement(self, language: str = "en") -> str:
+        """Say what was found, or why the study refused to run, in ``language``."""
+        language = _lang(language)
+        if self.result is not None:
+            return event_study_statement(self.result, language=language)
+        b = self.refusal.blackouts.iloc[0]
+        pair = b["country_iso3"] + (f"–{b['partner_iso3']}" if b["partner_iso3"] else "")
+        if language == "en":
+            return (
+                f"**The event study was not run.** The data are blacked out for {pair} in "
+                f"{b['years']} ({b['check']}): {b['reason']}. Zeros there are missing "
+                "reporting, which the study would read as an effect of the event."
+            )
+        return (
+            f"**Анализ событий не выполнен.** Данные по паре {pair} отсутствуют в "
+            f"{b['years']} ({b['check']}). Нули там означают отсутствие отчётности, которое "
+            "анализ прочитал бы как эффект события."
+        )
+
+
+def attempt_event_study(trade: pd.DataFrame, **kwargs: object) -> EventStudyOutcome:
+    """Run :func:`event_study` and keep a :class:`BlackoutError` as the outcome.
+
+    Any other error propagates. Keyword arguments are those of :func:`event_study`.
+    """
+    try:
+        return EventStudyOutcome(result=event_study(trade, **kwargs), refusal=None)
+    except BlackoutError as err:
+        return EventStudyOutcome(result=None, refusal=err)
+
+
+def study_pairs(exporter_iso3: str, importer_iso3: str, both_directions: bool = True) -> list:
+    """Return ``[(exporter, importer)]`` and, with ``both_directions``, the reverse."""
+    pairs = [(exporter_iso3, importer_iso3)]
+    return pairs + [(importer_iso3, exporter_iso3)] if both_directions else pairs

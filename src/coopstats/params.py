@@ -31,6 +31,8 @@ __all__ = [
     "ProgrammesParams",
     "CriticalMaterialsParams",
     "BilateralTurnoverParams",
+    "GravityParams",
+    "EventStudyParams",
     "NOTEBOOK_PARAMS",
     "params_class",
     "validate_params",
@@ -420,6 +422,90 @@ class ProgrammesParams(ReportParams):
                                         list(SECTORS))
 
 
+@dataclass(frozen=True)
+class GravityParams(ReportParams):
+    """Parameters of ``notebooks/07_gravity.ipynb`` (bloc effects on trade by PPML gravity)."""
+
+    notebook: ClassVar[str] = "07_gravity.ipynb"
+
+    blocs: list[str] = field(default_factory=lambda: ["EAEU", "UNION_STATE"])
+    sectors: list[str] = field(
+        default_factory=lambda: [
+            "microelectronics",
+            "machine_tools",
+            "advanced_materials",
+            "optics",
+            "uav",
+        ]
+    )
+    start_year: int = 2015
+    end_year: int = 2024
+    dataset: str = "SYNTHETIC_DEMO"
+    processed_dir: str = "../data/processed"
+    as_of: str = "year_end"
+
+    def _check(self) -> None:
+        bad = [b for b in self.blocs if b not in BLOCS]
+        if bad or not self.blocs or len(set(self.blocs)) != len(self.blocs):
+            raise InvalidParameterError(
+                "blocs", bad or self.blocs, list(BLOCS), why="a non-empty list without repeats"
+            )
+        if "total" in self.sectors and len(self.sectors) > 1:
+            raise InvalidParameterError(
+                "sectors", self.sectors, why="'total' (all goods) stands alone"
+            )
+        if self.end_year <= self.start_year:
+            raise InvalidParameterError(
+                "end_year", self.end_year, why="at least one year after start_year"
+            )
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", self.dataset):
+            raise InvalidParameterError(
+                "dataset", self.dataset, why="a dataset name such as BACI_HS17_V202601"
+            )
+
+
+@dataclass(frozen=True)
+class EventStudyParams(ReportParams):
+    """Parameters of ``notebooks/08_event_study.ipynb`` (did an event move a pair's trade?)."""
+
+    notebook: ClassVar[str] = "08_event_study.ipynb"
+
+    exporter_iso3: str = "BLR"
+    importer_iso3: str = "RUS"
+    both_directions: bool = True
+    sector: str = "microelectronics"
+    event_year: int = 2021
+    event_label: str = "Union State: 28 union programmes adopted by the Supreme State Council"
+    leads: int = 3
+    lags: int = 2
+    fixed_effects: Literal["pair+year", "exporter_year+importer_year+pair"] = "pair+year"
+    start_year: int = 2015
+    end_year: int = 2024
+    dataset: str = "SYNTHETIC_DEMO"
+    processed_dir: str = "../data/processed"
+    events_path: str = "../data/raw/events/seed_events.jsonl"
+
+    def _check(self) -> None:
+        if self.exporter_iso3 == self.importer_iso3:
+            raise InvalidParameterError(
+                "importer_iso3", self.importer_iso3, why="must differ from exporter_iso3"
+            )
+        if not self.start_year < self.event_year <= self.end_year:
+            raise InvalidParameterError(
+                "event_year",
+                self.event_year,
+                why=f"after start_year={self.start_year}, not after end_year={self.end_year}",
+            )
+        if not 2 <= self.leads <= 10 or not 0 <= self.lags <= 10:
+            raise InvalidParameterError(
+                "leads", (self.leads, self.lags), why="leads in 2..10 and lags in 0..10"
+            )
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", self.dataset):
+            raise InvalidParameterError(
+                "dataset", self.dataset, why="a dataset name such as BACI_HS17_V202601"
+            )
+
+
 #: Notebook file name -> its params dataclass.
 NOTEBOOK_PARAMS: dict[str, type[ReportParams]] = {
     cls.notebook: cls
@@ -434,6 +520,8 @@ NOTEBOOK_PARAMS: dict[str, type[ReportParams]] = {
         ProgrammesParams,
         CriticalMaterialsParams,
         BilateralTurnoverParams,
+        GravityParams,
+        EventStudyParams,
     )
 }
 

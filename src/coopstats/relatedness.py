@@ -62,6 +62,8 @@ __all__ = [
     "oec_relatedness",
     "trade_intensity",
     "opportunity_products",
+    "opportunities_statement",
+    "widest_dataset",
     "CONVENTIONS",
 ]
 
@@ -539,6 +541,7 @@ def opportunity_products(
     year: int | None = None,
     threshold: float = 1.0,
     top_n: int | None = 10,
+    dataset: str | None = None,
 ) -> pd.DataFrame:
     r"""Rank a bloc's products without comparative advantage as opportunities.
 
@@ -575,6 +578,10 @@ def opportunity_products(
         RCA cut-off (1).
     top_n
         Products kept per sector (``None``: all).
+    dataset
+        Keep only the rows of this ``dataset`` (``None``: the frame must hold one dataset;
+        see :func:`widest_dataset` for a frame that mixes a partial real extract with a
+        complete panel).
 
     Returns
     -------
@@ -608,6 +615,11 @@ def opportunity_products(
         raise InvalidParameterError("top_n", top_n, "a positive integer or None")
     who = "exporter_iso3" if "exporter_iso3" in exports.columns else "country_iso3"
     _require_frame(exports, ["year", who, "hs6_code", "value_usd"], "exports")
+    if dataset is not None:
+        if "dataset" not in exports.columns or dataset not in set(exports["dataset"]):
+            have = sorted(map(str, exports["dataset"].unique())) if "dataset" in exports else []
+            raise InvalidParameterError("dataset", dataset, have)
+        exports = exports[exports["dataset"] == dataset]
     years = sorted(int(y) for y in exports["year"].unique())
     if year is None:
         year = years[-1]
@@ -677,3 +689,59 @@ def opportunity_products(
         "n_members_rca",
     ]
     return out[cols].reset_index(drop=True)
+
+
+def widest_dataset(exports: pd.DataFrame) -> str:
+    """Return the ``dataset`` of ``exports`` that covers the most HS6 products (ties: by name).
+
+    Product-space measures need every product of the world; when a frame mixes a real
+    extract of a few products with a complete panel, the complete one is the coherent choice.
+    """
+    _require_frame(exports, ["dataset", "hs6_code"], "exports")
+    n = exports.groupby("dataset")["hs6_code"].nunique()
+    return str(sorted(n.index, key=lambda d: (-n[d], str(d)))[0])
+
+
+def opportunities_statement(opportunities: pd.DataFrame, *, bloc: str, language: str = "en") -> str:
+    """Say, per sector, which opportunity products rank first and how close they are (markdown).
+
+    Parameters
+    ----------
+    opportunities
+        Output of :func:`opportunity_products`.
+    bloc
+        The bloc's name as shown on the page.
+    language
+        ``"en"`` or ``"ru"``.
+
+    Returns
+    -------
+    str
+        One line per sector with the top product, its density and COG and how many members
+        already export it with RCA >= 1; every number is read from ``opportunities``.
+    """
+    if language not in ("en", "ru"):
+        raise InvalidParameterError("language", language, ["en", "ru"])
+    _require_frame(
+        opportunities, ["year", "sector", "rank", "hs6_code", "density", "cog", "n_members_rca"],
+        "opportunities",
+    )  # fmt: skip
+    lines = []
+    for sector, g in opportunities.sort_values(["sector", "rank"]).groupby("sector", sort=True):
+        top = g.iloc[0]
+        d, c, n = float(top["density"]), float(top["cog"]), int(top["n_members_rca"])
+        if language == "en":
+            lines.append(
+                f"- **{sector}** ({int(top['year'])}): {len(g)} product(s) listed; the closest to "
+                f"what {bloc} already exports is HS {top['hs6_code']} (density {d:.3f}, COG "
+                f"{c:+.3f}); {n} member(s) already export it with RCA >= 1."
+            )
+        else:
+            lines.append(
+                f"- **{sector}** ({int(top['year'])}): товаров в списке — {len(g)}; ближе всего к "
+                f"экспорту {bloc} товар ТН ВЭД {top['hs6_code']} (плотность "
+                f"{d:.3f}".replace(".", ",")
+                + f", COG {c:+.3f}".replace(".", ",")
+                + f"); членов, уже экспортирующих его с RCA >= 1: {n}."
+            )
+    return "\n".join(lines)
