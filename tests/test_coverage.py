@@ -347,3 +347,17 @@ def test_known_blackout_statement():
     assert "no RUS↔BLR flow from 2022" in cv.known_blackout_statement("RUS", "BLR")
     assert "No reporting blackout of ARM↔KAZ" in cv.known_blackout_statement("ARM", "KAZ")
     assert "с 2022 г. нет" in cv.known_blackout_statement("BLR", "RUS", language="ru")
+
+
+def test_dated_records_statement():
+    text = cv.dated_records_statement(
+        ["2023..2027", "2025-11-11", "2024-08-27..2024-08-30", None],
+        what="cited facts",
+        n_unread=2,
+    )
+    assert text == (
+        "**Coverage.** 4 cited facts, dated 2023 to 2027 (by starting year: 2023: 1, 2024: 1, "
+        "2025: 1); 1 undated; 2 document(s) could not be read and are not counted."
+    )
+    assert cv.dated_records_statement([], what="events").startswith("No data: no events")
+    assert "по году начала" in cv.dated_records_statement(["2024"], what="x", language="ru")

@@ -116,3 +116,19 @@ def test_real_extract(shared_dir):
     assert cap.groupby("country_iso3")["exports_usd"].sum().idxmax() == "RUS"
     text = mt.materials_statement(r, bloc="EAEU")
     assert text.startswith("In 2024 the EAEU members imported $") and "30 listed materials" in text
+
+
+def test_world_share_uses_world_exports_when_given(trade):
+    world = pd.DataFrame(
+        {
+            "year": [2024, 2024],
+            "exporter_iso3": ["KAZ", "AUS"],
+            "hs6_code": "850511",
+            "value_usd": [40.0, 3960.0],
+        }
+    )
+    r = mt.bloc_materials(trade, blocs=["EAEU"], materials=MATS, world_exports=world)
+    cap = r.capacity.set_index(["year", "country_iso3", "hs6_code"])
+    assert cap.loc[(2024, "KAZ", "850511"), "share_pct"] == pytest.approx(1.0)
+    with pytest.raises(InvalidParameterError, match="world_exports"):
+        mt.bloc_materials(trade, materials=MATS, world_exports=world.drop(columns="value_usd"))

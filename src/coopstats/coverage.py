@@ -1693,18 +1693,27 @@ def dated_records_statement(
             + (f" Не прочитано документов: {n_unread}." if n_unread else "")
         )
     text = d.dropna().astype(str)
-    years = pd.to_numeric(text.str[:4], errors="coerce").dropna().astype(int)
+    text = text[text.str.strip() != ""]
+    starts = text.str.split("..", regex=False).str[0]  # a period 2024-01..2024-09: start
+    ends = text.str.split("..", regex=False).str[-1]  # and end
+    years = pd.to_numeric(starts.str[:4], errors="coerce").dropna().astype(int)
     undated = n - len(years)
     per = years.value_counts().sort_index()
     listing = ", ".join(f"{y}: {c}" for y, c in per.items())
     if language == "en":
         out = f"**Coverage.** {n} {what}"
-        out += f", dated {text.min()} to {text.max()} (by year: {listing})" if len(years) else ""
+        out += (
+            f", dated {starts.min()} to {ends.max()} (by starting year: {listing})"
+            if len(years)
+            else ""
+        )
         out += f"; {undated} undated" if undated else ""
         out += f"; {n_unread} document(s) could not be read and are not counted" if n_unread else ""
         return out + "."
     out = f"**Покрытие.** Записей ({what}): {n}"
-    out += f", даты с {text.min()} по {text.max()} (по годам: {listing})" if len(years) else ""
+    out += (
+        f", даты с {starts.min()} по {ends.max()} (по году начала: {listing})" if len(years) else ""
+    )
     out += f"; без даты: {undated}" if undated else ""
     out += f"; не прочитано и не учтено документов: {n_unread}" if n_unread else ""
     return out + "."

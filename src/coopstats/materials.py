@@ -234,13 +234,27 @@ def _dependence(tr, bloc, smap, names, names_ru, as_of) -> pd.DataFrame:
     return dep.drop(columns="sector")
 
 
-def _capacity(tr, bloc, names, as_of) -> pd.DataFrame:
+def _world_totals(tr: pd.DataFrame, world_exports: pd.DataFrame | None) -> pd.Series:
+    """World exports per year and product: from ``world_exports`` when given, else ``tr``."""
+    if world_exports is None:
+        return tr.groupby(["year", "hs6_code"])["value_usd"].sum().rename("_world")
+    need = ["year", "hs6_code", "value_usd"]
+    missing = [c for c in need if c not in world_exports.columns]
+    if missing:
+        raise InvalidParameterError(
+            "world_exports", list(world_exports.columns), need, why=f"missing column(s) {missing}"
+        )
+    w = world_exports.astype({"year": "int64"})
+    return w.groupby(["year", "hs6_code"])["value_usd"].sum().rename("_world")
+
+
+def _capacity(tr, bloc, names, as_of, world_exports=None) -> pd.DataFrame:
     years = sorted(tr["year"].unique())
     mem = _members(bloc, years, as_of)
     key = pd.MultiIndex.from_frame(mem)
     is_exp = pd.MultiIndex.from_arrays([tr["year"], tr["exporter_iso3"]]).isin(key)
     is_imp = pd.MultiIndex.from_arrays([tr["year"], tr["importer_iso3"]]).isin(key)
-    world = tr.groupby(["year", "hs6_code"])["value_usd"].sum().rename("_world")
+    world = _world_totals(tr, world_exports)
     x = tr[is_exp].assign(_extra=np.where(is_imp[is_exp], 0.0, tr.loc[is_exp, "value_usd"]))
     cap = (
         x.groupby(["year", "exporter_iso3", "hs6_code"], sort=True)
@@ -292,6 +306,7 @@ def bloc_materials(
     start_year: int | None = None,
     end_year: int | None = None,
     as_of: Literal["year_end", "year_start", "mid_year"] = "year_end",
+    world_exports: pd.DataFrame | None = None,
 ) -> MaterialsResult:
     r"""Blocs' dependence on outside suppliers of critical materials and members' capacity.
 
@@ -321,6 +336,11 @@ def bloc_materials(
         Years of the change table; default the first and last year of the data.
     as_of
         Which day of the year decides membership.
+    world_exports
+        Exports of every country per year and product (``year, hs6_code, value_usd``, e.g.
+        the processed ``exports_by_country`` table of the same dataset), the denominator of
+        ``share_pct``. ``None``: the sum of ``trade``, right only when ``trade`` holds all
+        country pairs (the processed trade table holds the members' flows only).
 
     Returns
     -------
@@ -365,7 +385,9 @@ def bloc_materials(
     dep = pd.concat(
         [_dependence(tr, b, smap, names, names_ru, as_of) for b in blocs], ignore_index=True
     )
-    cap = pd.concat([_capacity(tr, b, names, as_of) for b in blocs], ignore_index=True)
+    cap = pd.concat(
+        [_capacity(tr, b, names, as_of, world_exports) for b in blocs], ignore_index=True
+    )
     params = {
         "blocs": blocs,
         "start_year": start,
