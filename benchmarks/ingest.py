@@ -3,6 +3,14 @@
 Usage::
 
     .venv/bin/python benchmarks/ingest.py [--rows 10000000] [--repeat 3] [--keep DIR]
+    .venv/bin/python benchmarks/ingest.py --years 5 [--rows 10000000]   # multi-year release
+
+**Multi-year release** (``--years N``): writes N yearly files of ``--rows`` SYNTHETIC rows each
+(``BACI_HS17_Y2016_V202601.csv`` ..., real V202601 country and HS17 product codes, BACI's
+layout), then runs ``ingest_baci`` (with the dataset/year partitions) in a fresh subprocess on
+the first year alone and on all N years, and prints the time of every year, rows per second
+and the peak resident memory of both runs. Targets from issue 11: peak memory that does not
+grow with the number of years (< 1.5 GB) and time linear in rows.
 
 Writes a BACI-format yearly file (``BACI_HS17_Y2020_V202201.csv``: header ``t,i,j,k,v,q``,
 unique keys sorted by i, j, k as CEPII ships them, random SYNTHETIC values on the real
@@ -134,6 +142,102 @@ def _run(code: str, *args: str) -> dict:
         raise SystemExit(f"contender failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
+# multi-year: one streamed pass over a release of N yearly files (trade, exports and world
+# totals, single files plus dataset/year partitions), time per file and peak RSS
+_MULTI = (
+    _PEAK
+    + r"""
+import json, sys, time
+from coopstats.sources import ingest, baci
+import coopstats.geo, pyarrow, pyarrow.csv, pyarrow.parquet, pandas
+members = ingest.bloc_member_union()
+t0 = time.perf_counter()
+releases = baci.find_releases([sys.argv[1]])
+stats = ingest.ingest_baci(releases, sys.argv[2], members)
+wall = time.perf_counter() - t0
+print(json.dumps({"wall_s": wall, "peak_rss_mb": peak_rss_mb(), "timings": stats["timings"],
+                  "trade_rows": stats["rows_trade"], "exports_rows": stats["rows_exports"]}))
+"""
+)
+
+
+def multi_year(args) -> int:
+    """Write a synthetic N-year release and ingest 1 year and N years; print time and memory."""
+    from _baci_synth import write_baci_year
+
+    from coopstats.sources.baci import read_country_codes, read_product_codes
+
+    raw_baci = ROOT / "data" / "raw" / "baci"
+    tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="coopstats-bench-"))
+    full, first = tmp / "all" / "baci", tmp / "first" / "baci"
+    full.mkdir(parents=True, exist_ok=True)
+    first.mkdir(parents=True, exist_ok=True)
+    dicts = ("country_codes_V202601.csv", "product_codes_HS17_V202601.csv")
+    try:
+        for name in dicts:
+            for folder in (full, first):
+                shutil.copyfile(raw_baci / name, folder / name)
+        countries = read_country_codes(raw_baci / dicts[0])
+        current = countries[
+            ~countries["country_name"].str.contains(r"\.\.\.|nes", regex=True)
+        ]["baci_code"].to_numpy()
+        products = read_product_codes(raw_baci / dicts[1])["hs6_code"].to_numpy()
+        years = list(range(2016, 2016 + args.years))
+        size = 0
+        for i, year in enumerate(years):
+            flow = full / f"BACI_HS17_Y{year}_V202601.csv"
+            if not flow.is_file():
+                print(f"writing {args.rows:,} SYNTHETIC rows for {year} ...", flush=True)
+                write_baci_year(
+                    flow,
+                    rows=args.rows,
+                    year=year,
+                    country_codes=current,
+                    product_codes=products,
+                    seed=20240101 + i,
+                )
+            size += flow.stat().st_size
+        link = first / f"BACI_HS17_Y{years[0]}_V202601.csv"
+        if not link.exists():
+            link.symlink_to(full / link.name)
+        results = {}
+        for label, folder in (("1 year", first), (f"{args.years} years", full)):
+            out = tmp / f"out-{label.replace(' ', '')}"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            results[label] = res = _run(_MULTI, str(folder), str(out))
+            shutil.rmtree(out)
+            print(
+                f"  {label:>9}: {res['wall_s']:7.2f} s  peak RSS {res['peak_rss_mb']:7.1f} MB  "
+                f"trade rows {res['trade_rows']:,}",
+                flush=True,
+            )
+        many = results[f"{args.years} years"]
+        print(
+            f"\nBACI release: {args.years} yearly files of {args.rows:,} rows "
+            f"({size / 2**20:.0f} MB of CSV); {os.cpu_count()} CPU(s); load average at the end "
+            f"{os.getloadavg()[0]:.2f}"
+        )
+        print(f"{'year':>6} {'rows':>12} {'seconds':>9} {'rows/s':>12}")
+        rates = []
+        for t in many["timings"]:
+            rates.append(t["rows_in"] / t["seconds"])
+            print(f"{t['year']:>6} {t['rows_in']:>12,} {t['seconds']:9.2f} {rates[-1]:12,.0f}")
+        spread = (max(rates) - min(rates)) / statistics.mean(rates)
+        print(
+            f"rows/s per year: mean {statistics.mean(rates):,.0f}, spread (max-min)/mean "
+            f"{100 * spread:.1f} %  (time linear in rows: a constant rate)"
+        )
+        one = results["1 year"]["peak_rss_mb"]
+        print(
+            f"peak RSS: 1 year {one:.0f} MB, {args.years} years {many['peak_rss_mb']:.0f} MB "
+            f"(ratio {many['peak_rss_mb'] / one:.2f}; target < 1536 MB and not growing with years)"
+        )
+        return 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
 
 def main(argv: list[str] | None = None) -> int:
     from _baci_synth import write_baci_year
@@ -149,7 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", default=None, help="keep the generated raw folder here")
+    ap.add_argument(
+        "--years", type=int, default=0, help="multi-year release of N years of --rows each"
+    )
     args = ap.parse_args(argv)
+    if args.years:
+        return multi_year(args)
 
     dicts = _shared_baci()
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="coopstats-bench-"))
