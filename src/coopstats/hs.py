@@ -51,12 +51,14 @@ import numpy as np
 import pandas as pd
 
 from . import reference
+from .columns import HS6_REGEX
 from .errors import DataFileError, InvalidParameterError, MissingDataError
 from .geo import data_path
 from .ledger import Cleaned, change_entries, empty_ledger, ledger_entries
 
 __all__ = [
     "HS_REVISIONS",
+    "is_hs6",
     "TAXONOMIES",
     "normalize_hs6",
     "clean_hs6",
@@ -104,7 +106,8 @@ _FLIP = {
     "many_to_many": "many_to_many",
 }
 
-_SIX = re.compile(r"\d{6}")
+#: the registry's HS6 rule (coopstats.columns.HS6_REGEX), ASCII digits only
+_SIX = re.compile(HS6_REGEX.removeprefix("^").removesuffix("$"), re.ASCII)
 _FIVE = re.compile(r"\d{5}")
 _FLOATISH = re.compile(r"(\d{5,6})\.0+")
 _DOTTED = re.compile(r"(\d{4})\.(\d{2})")
@@ -176,6 +179,37 @@ def _normalize(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return codes, reason, changed
 
 
+
+def is_hs6(values: pd.Series | str) -> pd.Series | bool:
+    r"""Return whether values are 6-digit HS codes as strings: the one HS6 check.
+
+    The rule is the column registry's (:data:`coopstats.columns.HS6_REGEX`, ``^\d{6}$``):
+    exactly six ASCII digits, zero-padded, no dots or spaces. Missing values are not codes.
+    Use :func:`normalize_hs6` to turn ``8542.31`` or ``10121`` into codes first.
+
+    Parameters
+    ----------
+    values : pandas.Series or str
+        Codes (any dtype) or one code.
+
+    Returns
+    -------
+    pandas.Series of bool (same index) or bool
+
+    Examples
+    --------
+    >>> is_hs6(pd.Series(["854231", "8542.31", "10121", None])).tolist()
+    [True, False, False, False]
+    >>> is_hs6("010121")
+    True
+    """
+    if isinstance(values, str):
+        return _SIX.fullmatch(values) is not None
+    s = pd.Series(values)
+    text = s.astype("string")
+    ok = text.str.fullmatch(_SIX.pattern, flags=re.ASCII)
+    return ok.fillna(False).astype(bool).set_axis(s.index)
+
 def normalize_hs6(values: pd.Series) -> pd.Series:
     r"""Normalise HS codes to 6-digit zero-padded strings (rules in the module docstring).
 
@@ -235,7 +269,7 @@ def _products() -> pd.DataFrame:
     )
     reference.fail_rows(
         frame,
-        ~frame["hs6_code"].str.fullmatch(_SIX.pattern),
+        ~is_hs6(frame["hs6_code"]),
         _PRODUCTS,
         "hs6_code",
         "not a 6-digit code",
@@ -689,7 +723,7 @@ def _sitc() -> pd.DataFrame:
     frame = reference.read_table(_SITC, cols, required=cols)
     reference.fail_rows(
         frame,
-        ~frame["hs6_code"].str.fullmatch(_SIX.pattern),
+        ~is_hs6(frame["hs6_code"]),
         _SITC,
         "hs6_code",
         "not a 6-digit code",
@@ -922,7 +956,7 @@ def _concordance() -> pd.DataFrame:
     for c in ("from_code", "to_code"):
         reference.fail_rows(
             frame,
-            ~frame[c].str.fullmatch(_SIX.pattern),
+            ~is_hs6(frame[c]),
             _CONCORDANCE,
             c,
             "not a 6-digit code",
@@ -1039,7 +1073,7 @@ def _correlation() -> pd.DataFrame:
     for c in ("from_code", "to_code"):
         reference.fail_rows(
             frame,
-            ~frame[c].str.fullmatch(_SIX.pattern),
+            ~is_hs6(frame[c]),
             _CORRELATION,
             c,
             "not a 6-digit code",

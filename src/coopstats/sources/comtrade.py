@@ -65,7 +65,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .. import geo, reference
+from .. import geo, hs, reference
 from ..errors import (
     CoopstatsWarning,
     DataFileError,
@@ -448,7 +448,7 @@ def _declarations(raw: pd.DataFrame, path: Path, *, dataset: str | None) -> Clea
         ),
         (
             "not_hs6",
-            lambda d: ~d["cmdCode"].fillna("").str.fullmatch(r"\d{6}"),
+            lambda d: ~hs.is_hs6(d["cmdCode"]),
             "cmdCode is not a 6-digit HS code (a total, chapter or heading)",
             "cmdCode",
         ),
