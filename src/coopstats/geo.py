@@ -38,6 +38,7 @@ from .errors import DataFileError, InvalidParameterError, UnmappedCodeError
 from .ledger import Cleaned
 
 __all__ = [
+    "check_bloc",
     "ROLES",
     "AS_OF",
     "data_path",
@@ -201,7 +202,7 @@ def membership_changes(bloc: str | None = None) -> pd.DataFrame:
     """
     m = _membership()
     if bloc is not None:
-        m = m[m["bloc"] == _check_bloc(bloc)]
+        m = m[m["bloc"] == check_bloc(bloc)]
     starts = m.assign(date=m["start_date"], change="start")
     ends = m[m["end_date"].notna()].assign(date=lambda d: d["end_date"], change="end")
     out = pd.concat([starts, ends])[["bloc", "country_iso3", "role", "date", "change"]]
@@ -210,7 +211,14 @@ def membership_changes(bloc: str | None = None) -> pd.DataFrame:
     )
 
 
-def _check_bloc(bloc: str) -> str:
+def check_bloc(bloc: str) -> str:
+    """Return ``bloc`` if it is one of :data:`coopstats.columns.BLOCS` (the one bloc list).
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the value and the known blocs.
+    """
     if bloc not in BLOCS:
         raise InvalidParameterError("bloc", bloc, list(BLOCS))
     return bloc
@@ -265,7 +273,7 @@ def members(bloc: str, on: str | _dt.date, *, role: str = "member") -> list[str]
     >>> members("EAEU", "2016-06-30")
     ['ARM', 'BLR', 'KAZ', 'KGZ', 'RUS']
     """
-    _check_bloc(bloc)
+    check_bloc(bloc)
     _check_role(role)
     day = _as_timestamp(on)
     m = _membership()
@@ -326,7 +334,7 @@ def members_in_year(
     if as_of not in AS_OF:
         raise InvalidParameterError("as_of", as_of, list(AS_OF))
     if AS_OF[as_of] is None:
-        _check_bloc(bloc)
+        check_bloc(bloc)
         _check_role(role)
         days = _days_in_role(bloc, int(year), role)
         need = 1 if as_of == "any_day" else _year_days(int(year))
@@ -372,7 +380,7 @@ def membership_window(
     >>> w.loc[w["country_iso3"] == "KGZ", ["days_member", "is_counted"]].values.tolist()
     [[142, False]]
     """
-    _check_bloc(bloc)
+    check_bloc(bloc)
     _check_role(role)
     for name, y in (("start_year", start_year), ("end_year", end_year)):
         if isinstance(y, bool) or not isinstance(y, (int, np.integer)):
@@ -403,7 +411,7 @@ def window_changes(bloc: str, start_year: int, end_year: int) -> pd.DataFrame:
     >>> window_changes("CIS", 2005, 2020)[["country_iso3", "change"]].values.tolist()
     [['TKM', 'end'], ['TKM', 'start'], ['GEO', 'end'], ['UKR', 'end']]
     """
-    _check_bloc(bloc)
+    check_bloc(bloc)
     lo, hi = pd.Timestamp(int(start_year), 1, 1), pd.Timestamp(int(end_year) + 1, 1, 1)
     m = _membership()
     m = m[m["bloc"] == bloc]
@@ -559,7 +567,7 @@ def is_intra_bloc(
     DataFileError
         Missing values in the year or country columns.
     """
-    _check_bloc(bloc)
+    check_bloc(bloc)
     _check_role(role)
     if as_of not in AS_OF:
         raise InvalidParameterError("as_of", as_of, list(AS_OF))

@@ -59,7 +59,6 @@ from .checks import (
     sector_pairs,
     validate_literal,
 )
-from .columns import BLOCS
 from .errors import InvalidParameterError
 
 __all__ = [
@@ -151,22 +150,16 @@ def hhi(values: Sequence[float] | np.ndarray | pd.Series) -> float:
     return float(np.round(((v / total) ** 2).sum(), 15))
 
 
-def _validate_bloc(bloc: str) -> str:
-    if bloc not in BLOCS:
-        raise InvalidParameterError("bloc", bloc, list(BLOCS))
-    return bloc
-
-
 def _membership(
     bloc: str, years: Iterable[int], *, members: MembersArg, as_of: str
 ) -> pd.DataFrame:
     """``year, country_iso3`` of the members of ``bloc`` in each of ``years``."""
-    _validate_bloc(bloc)
+    geo.check_bloc(bloc)
     validate_literal("as_of", as_of, AS_OF)
     years = sorted({int(y) for y in years})
-    if members is None:
-        rows = [(y, c) for y in years for c in geo.members_in_year(bloc, y, as_of=as_of)]
-        return pd.DataFrame(rows, columns=["year", "country_iso3"]).astype({"year": "int64"})
+    if members is None:  # the one membership source: coopstats.geo
+        panel = geo.membership_panel(bloc, years, as_of=as_of)[["year", "country_iso3"]]
+        return panel.astype({"year": "int64", "country_iso3": object})
     if isinstance(members, pd.DataFrame):
         require_columns(members, ("year", "country_iso3"), name="members")
         m = members[["year", "country_iso3"]].drop_duplicates()
@@ -383,7 +376,7 @@ def intra_bloc_shares(
     >>> float(r.bloc["intra_share_pct"].iloc[0])
     30.0
     """
-    _validate_bloc(bloc)
+    geo.check_bloc(bloc)
     tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = _flag_members(tr, mem)
@@ -410,7 +403,7 @@ def intra_bloc_shares(
 def _supplier_frame(
     trade, *, bloc, scope, level, sector_map, include_total, members, as_of, cif_fob_ratio=None
 ):
-    _validate_bloc(bloc)
+    geo.check_bloc(bloc)
     validate_literal("scope", scope, ("extra", "all"))
     validate_literal("level", level, ("bloc", "member"))
     tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
@@ -976,7 +969,7 @@ def dependency_flags(
     >>> bool(r.products["is_dependent"].iloc[0])
     True
     """
-    _validate_bloc(bloc)
+    geo.check_bloc(bloc)
     _validate_dependency_params(
         hhi_imports_threshold,
         hhi_world_threshold,
@@ -1143,7 +1136,7 @@ def dependency_sensitivity(
     >>> s["n_dependent"].tolist()
     [1, 0]
     """
-    _validate_bloc(bloc)
+    geo.check_bloc(bloc)
     _check_criteria(criteria, extra_share_threshold)
     defaults = _CRITERIA_DEFAULTS
     if grid is None:
@@ -1304,7 +1297,7 @@ def substitution_capacity(
     >>> float(r.products["coverage_ratio"].iloc[0])
     0.4
     """
-    _validate_bloc(bloc)
+    geo.check_bloc(bloc)
     validate_literal("capacity", capacity, ("extra_bloc_exports", "exports_excl_importer"))
     tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
     mem = _membership(bloc, tr["year"].unique(), members=members, as_of=as_of)

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schemas
+from ..columns import BLOCS
 from ..errors import (
     BuildLockedError,
     CoopstatsError,
@@ -98,7 +99,7 @@ ROW_GROUP_SIZE = 262_144
 BACI_LOCATIONS = ("downloads/baci", "downloads", "baci")
 
 #: Blocs whose members' flows are kept row by row.
-MEMBER_BLOCS = ("EAEU", "CIS", "CSTO", "UNION_STATE", "CUSTOMS_UNION")
+MEMBER_BLOCS = BLOCS  # the one bloc list (coopstats.columns)
 
 EXPORTS = schemas.EXPORTS  # columns of exports_by_country.parquet
 WORLD = schemas.WORLD  # columns of world_totals.parquet
