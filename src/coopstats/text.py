@@ -284,6 +284,8 @@ def format_value(value: float | None, unit: str, language: str = "en") -> str:
     return f"{text}{NBSP}{label}"
 
 
+#: columns whose codes have catalogue names (``sector.<code>``, ``bloc.<code>``)
+_CODED = {"sector": "sector", "sectors": "sector", "bloc": "bloc", "blocs": "bloc"}
 #: column-name patterns and how their numbers print
 _YEAR_COLS = {"year", "start_year", "end_year", "base_year", "fx_year", "relative_year"}
 
@@ -293,18 +295,24 @@ def format_cell(value: object, column: str, language: str = "en") -> str:
 
     Years print bare, US$ columns as whole dollars with separators, percent columns with one
     decimal, counts without decimals, p-values with three (``<0.001``), other floats by
-    magnitude; lists are joined with commas; missing values are ``—``.
+    magnitude; lists are joined with commas; missing values are ``—``; sector and bloc codes
+    print as their catalogue names outside English (``microelectronics`` -> ``микроэлектроника``).
     """
     import pandas as pd
 
     if hasattr(value, "tolist") and not isinstance(value, str | float | int):
         value = value.tolist()
     if isinstance(value, list | tuple):
-        return ", ".join(format_cell(x, "", language) for x in value) if value else "—"
+        return ", ".join(format_cell(x, column, language) for x in value) if value else "—"
     if value is None or (not isinstance(value, dict | str) and pd.isna(value)):
         return "—"
     if isinstance(value, bool):
         return t("bool.yes" if value else "bool.no", language)
+    if isinstance(value, str):
+        prefix = _CODED.get(column)
+        if prefix and language != "en" and has(f"{prefix}.{value}"):
+            return t(f"{prefix}.{value}", language)  # sector and bloc codes read in Russian
+        return value
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
     from .columns import COLUMNS
