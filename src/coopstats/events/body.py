@@ -53,15 +53,22 @@ _TIME = r"\d{1,2}[:.]\d{2}"
 _NUM_DATE = r"\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})"
 _WORD_DATE = r"\d{1,2}\s+" + _MONTH_WORD + r"(?:\s+\d{4})?(?:\s*(?:года|г\.))?"
 _ANY_DATE = rf"(?:{_NUM_DATE}|{_WORD_DATE}|\d{{4}}-\d{{2}}-\d{{2}}|сегодня|вчера)"
+_WEEKDAY = (
+    r"(?:пн|вт|ср|чт|пт|сб|вс|понедельник|вторник|среда|четверг|пятница|суббота|"
+    r"воскресенье)\.?"
+)
 #: A line that is only a date and/or a time (with separators and "в"), or a labelled stamp.
 _STAMP_ONLY = re.compile(
-    rf"^\s*(?:[А-ЯЁ][А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?,\s*)?(?:{_TIME}\s*[,|/·•—–-]?\s*)?{_ANY_DATE}(?:\s*[,|/·•—–-]?\s*(?:в\s+)?{_TIME})?"
+    rf"^\s*(?:[А-ЯЁ][А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?,\s*)?(?:{_TIME}\s*[,|/·•—–-]?\s*)?"
+    rf"(?:{_WEEKDAY}\s*,?\s*)?{_ANY_DATE}(?:\s*[,|/·•—–-]?\s*(?:в\s+)?{_TIME})?"
     r"(?:\s*\((?:обновлено|изменено|ред\.)[^)]*\))?\s*[|·•]?\s*(?:\d+\s*)?$",
     re.IGNORECASE,
 )
 _STAMP_LABEL = re.compile(
-    r"^\s*(?:опубликовано|обновлено|изменено|дата публикации|дата обновления|дата размещения|"
-    r"размещено|добавлено|создано|последнее обновление|published|updated)\s*:?\s*(.*)$",
+    r"^\s*(?:опубликовано|опубликован[аы]?|обновлено|обновлен[аы]?|изменено|изменен[аы]?|"
+    r"дата\s+(?:публикации|обновления|размещения|изменения|создания|редактирования|выхода)|"
+    r"размещено|добавлено|создано|отредактировано|последнее обновление|последнее изменение|"
+    r"время публикации|published|updated|posted|modified)\s*:?\s*(.*)$",
     re.IGNORECASE,
 )
 #: A related headline led by a time or date stamp ("12:40 В Гродно открылся ...").
@@ -97,7 +104,9 @@ _CLUTTER_WORDS = re.compile(
     r"\bпогода\b|°|курс\w*\s+(?:валют|цб|нацбанк)|комментари\w*\s*[(:]?\s*\d|"
     r"\bвыпуск\s*№|№\s*\d+\s*\(\d+\)|\bномер\s+\d+\s*\(|свидетельство о регистрации|"
     r"все права защищены|перепечатка|при использовании материалов|cookie|куки|"
-    r"\bтел\.|\bтелефон\b|e-mail:|адрес редакции|главный редактор|учредитель",
+    r"\bтел\.|\bтелефон\b|e-mail:|адрес редакции|главный редактор|учредитель|"
+    r"время чтения|мин\.?\s+чтения|\bадрес\b|\bул\.\s|\bпр-т\b|\bвыпуск\s+от\b|"
+    r"нашли ошибку|ctrl\s*\+\s*enter|\bрейтинг\b|\bлайк|нравится|\bрепост",
     re.IGNORECASE,
 )
 _CURRENCY = re.compile(r"\b(?:USD|EUR|RUB|BYN|KZT|CNY|UZS|KGS|AMD|TJS|GBP)\b|[$€₽¥]")
@@ -245,7 +254,8 @@ def split_body(text: str) -> Body:
     out_lines = list(lines)
     for n, line in enumerate(lines):
         kind = clutter_reason(line)
-        if kind == "stamp":
+        if kind in ("stamp", "menu", "widget", "numbers", "label"):
+            # "Новость | 11.06.2025 | Просмотров: 263": a page's meta line also dates it
             if pub is None and not prose_seen:
                 pub = _stamp_date(line)
         elif kind == "cut":

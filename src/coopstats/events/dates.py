@@ -252,7 +252,7 @@ def _tense(an: Analysis, sent: int) -> str | None:
     return tenses.pop() if len(tenses) == 1 else None
 
 
-_RELATIVE = {"сегодня": 0, "вчера": -1, "позавчера": -2}
+_RELATIVE = {"сегодня": 0, "вчера": -1, "позавчера": -2, "накануне": -1}
 
 
 def _relative(an: Analysis, reference: dt.date | None) -> dt.date | None:

@@ -51,7 +51,42 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _GLUED = re.compile(r"[A-Za-zА-Яа-яЁё][-‑–—]$")
-_MONTHS_OF_YEAR = re.compile(r"(?<!\d)(\d{1,2})\s+месяц\w*\s+(\d{4})", re.IGNORECASE)
+_MONTHS_OF_YEAR = re.compile(
+    r"(?<!\d)(\d{1,2}|два|двух|три|трех|трёх|четыре|четырех|четырёх|пять|пяти|шесть|шести|"
+    r"семь|семи|восемь|восьми|девять|девяти|десять|десяти|одиннадцать|одиннадцати)"
+    r"\s+(?:первых\s+)?месяц\w*\s+(\d{4})",
+    re.IGNORECASE,
+)
+_MONTH_WORDS = {
+    "два": 2,
+    "двух": 2,
+    "три": 3,
+    "трех": 3,
+    "трёх": 3,
+    "четыре": 4,
+    "четырех": 4,
+    "четырёх": 4,
+    "пять": 5,
+    "пяти": 5,
+    "шесть": 6,
+    "шести": 6,
+    "семь": 7,
+    "семи": 7,
+    "восемь": 8,
+    "восьми": 8,
+    "девять": 9,
+    "девяти": 9,
+    "десять": 10,
+    "десяти": 10,
+    "одиннадцать": 11,
+    "одиннадцати": 11,
+}
+
+
+def _months(word: str) -> int:
+    return int(word) if word.isdigit() else _MONTH_WORDS[word.lower()]
+
+
 #: A short quoted name («Россия – Беларусь: 25 лет Союзному государству»); long quotes are speech.
 _QUOTED_NAME = re.compile(r"«[^«»\n]{1,60}»")
 _PERIOD_PATTERNS = [
@@ -73,7 +108,7 @@ _PERIOD_PATTERNS = [
         None,
     ),
     (re.compile(r"(перв|втор)\w*\s+полугоди\w*\s+(\d{4})", re.IGNORECASE), None),
-    (_MONTHS_OF_YEAR, lambda m: f"{m.group(2)}-01..{m.group(2)}-{int(m.group(1)):02d}"),
+    (_MONTHS_OF_YEAR, lambda m: f"{m.group(2)}-01..{m.group(2)}-{_months(m.group(1)):02d}"),
     (
         re.compile(r"(?:\bза|\bв|по\s+итогам|\bна|\bк)\s+(\d{4})\s*(?:год|г\.)", re.IGNORECASE),
         lambda m: m.group(1),
@@ -304,6 +339,13 @@ _RELATIVE_YEAR = [
         ),
         0,
     ),
+    (
+        re.compile(
+            r"\b(?:в|на)\s+(?:следующем|будущем)\s+году|\bследующего\s+года",
+            re.IGNORECASE,
+        ),
+        1,
+    ),
 ]
 
 
@@ -503,11 +545,12 @@ def _qualifier(text: str, start: int, sent_start: int, tokens: list[Token], i0: 
         return None
     _, name, m = min(found, key=lambda x: x[0])  # the longest: "не более" over "более"
     if name == "at_most" and m.group(0).strip().lower().startswith("до"):
-        k = i0 - 2
-        while k >= 0 and tokens[k].pos in ("ADV", "PART"):
-            k -= 1
-        if k >= 0 and tokens[k].lemmas & _UP_TO_VERBS:
-            return None  # "увеличится до 1 000 машин": the new level, not a bound
+        sent = tokens[i0].sent if i0 < len(tokens) else None
+        for k in range(i0 - 2, max(-1, i0 - 6), -1):
+            if tokens[k].sent != sent:
+                break
+            if tokens[k].lemmas & _UP_TO_VERBS:
+                return None  # "довести выпуск до 2 тыс.": the new level, not a bound
     return name
 
 

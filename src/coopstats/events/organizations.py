@@ -394,9 +394,17 @@ _INTER_HEADS = frozenset({"комиссия", "совет", "комитет"})
 def _take(tokens: list[Token], j: int, case: str, sent: int) -> int:
     """Advance over a phrase in ``case`` (adjectives, nouns, "и", ","); return the next index."""
     start = j
+    pm_case = {"Dat": "datv", "Loc": "loct", "Gen": "gent", "Ins": "ablt"}.get(case)
     while j < len(tokens) and tokens[j].sent == sent:
         t = tokens[j]
-        if t.pos in ("NOUN", "ADJ") and t.feats.get("Case") == case:
+        if t.pos in ("NOUN", "ADJ") and (
+            t.feats.get("Case") == case
+            or (
+                t.feats.get("Case") is None  # the tagger leaves some compounds without case
+                and pm_case is not None
+                and any(pm_case in p.tag for p in models()["morph"].parse(t.text.lower()))
+            )
+        ):
             j += 1
         elif t.text in ("и", ",") and j > start:
             j += 1
