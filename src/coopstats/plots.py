@@ -177,17 +177,29 @@ def _short_number(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def money_formatter(scale: str = "bn", currency: str = "USD"):
+def money_formatter(scale: str = "bn", currency: str = "USD", language: str | None = None):
     """Return a matplotlib tick formatter writing e.g. ``"45 bn USD"`` or ``"0.25 mn USD"``.
 
     ``scale`` is one of ``""``, ``"k"``, ``"mn"``, ``"bn"``; up to two decimals are shown,
-    trailing zeros dropped, so ticks never collapse to the same label.
+    trailing zeros dropped, so ticks never collapse to the same label. In Russian
+    (``language="ru"``, default: the page language) ticks read ``"45 млрд долл."`` with a
+    decimal comma.
     """
     from matplotlib.ticker import FuncFormatter
 
+    from .text import check_language, page_language
+
     if scale not in _SCALES:
         raise InvalidParameterError("scale", scale, list(_SCALES))
+    language = check_language(language or page_language())
     div = _SCALES[scale]
+    if language == "ru":
+        words = {"": "", "k": " тыс.", "mn": " млн", "bn": " млрд"}
+        cur = {"USD": "долл.", "RUB": "руб.", "BYN": "бел. руб.", "EUR": "евро"}.get(currency,
+                                                                               currency)
+        return FuncFormatter(
+            lambda v, _pos: f"{_short_number(v / div).replace('.', ',')}{words[scale]} {cur}"
+        )
     suffix = f" {scale}" if scale else ""
     return FuncFormatter(lambda v, _pos: f"{_short_number(v / div)}{suffix} {currency}")
 
