@@ -318,6 +318,9 @@ def format_cell(value: object, column: str, language: str = "en") -> str:
     from .columns import COLUMNS
 
     unit = COLUMNS[column].unit if column in COLUMNS else ""
+    if (not unit and float(value).is_integer() and abs(value) < 10_000
+            and not column.endswith(("_usd", "_pct"))):
+        return str(int(value))  # years and small counts in unit-less (mixed) columns
     if column in _YEAR_COLS or unit == "year":
         return str(int(value)) if float(value).is_integer() else format_number(value, language)
     if column == "p_value":
