@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -25,6 +26,8 @@ __all__ = [
     "verify_processed",
     "require_rows",
     "sector_map_for",
+    "SectorTrade",
+    "load_sector_trade",
     "ensure_processed",
 ]
 
@@ -277,3 +280,49 @@ def ensure_processed(root: str | Path, *, progress: Callable[[str], None] | None
     state_file.write_text(state)
     progress(f"data/processed built in {time.perf_counter() - t0:.1f} s")
     return True
+
+
+class SectorTrade(NamedTuple):
+    """What a sector report reads from ``data/processed`` (:func:`load_sector_trade`)."""
+
+    sector_map: pd.DataFrame  #: ``hs6_code, sector`` of the sectors in the data's HS revision
+    trade: pd.DataFrame  #: bilateral trade rows of those codes and years
+    world: pd.DataFrame  #: every country's exports of those codes and years
+    source: str  #: source line for tables and figures (datasets named)
+    synthetic: bool  #: whether the trade data are the synthetic demonstration panel
+
+
+def load_sector_trade(
+    processed_dir: str | Path, sectors: Sequence[str], start_year: int, end_year: int
+) -> SectorTrade:
+    """Read the trade and world exports of ``sectors`` in ``start_year..end_year``.
+
+    The loading preamble of the sector reports (localization, priority): the sector map in
+    the HS revision of ``trade.parquet`` (:func:`sector_map_for`), then ``trade`` and
+    ``exports_by_country`` filtered to its codes and the years while they are read
+    (:func:`load_processed`, validated by the schemas).
+
+    Returns
+    -------
+    SectorTrade
+        ``sector_map, trade, world, source, synthetic`` (unpacks in this order).
+
+    Raises
+    ------
+    MissingDataError, ChecksumMismatchError, DataFileError, InvalidParameterError
+        As :func:`load_processed` and :func:`sector_map_for`.
+    """
+    from ..provenance import is_synthetic
+
+    sector_map = sector_map_for(processed_dir, sectors)
+    rows = [
+        ("hs6_code", "in", sorted(set(sector_map["hs6_code"]))),
+        ("year", ">=", int(start_year)),
+        ("year", "<=", int(end_year)),
+    ]
+    trade = load_processed("trade", processed_dir=processed_dir, filters=rows)
+    world = load_processed("exports_by_country", processed_dir=processed_dir, filters=rows)
+    datasets = ", ".join(sorted(map(str, trade["dataset"].unique())))
+    source = f"{datasets} via coopstats (data/processed)"
+    synthetic = is_synthetic(Path(processed_dir) / "trade.parquet")
+    return SectorTrade(sector_map, trade, world, source, synthetic)
