@@ -361,3 +361,27 @@ def test_dated_records_statement():
     )
     assert cv.dated_records_statement([], what="events").startswith("No data: no events")
     assert "по году начала" in cv.dated_records_statement(["2024"], what="x", language="ru")
+
+
+def test_real_data_section_reads_only_real_partitions(tmp_path, panel):
+    import hashlib
+    import json
+
+    from coopstats.sources.store import partition_path
+
+    outputs = {}
+    for dataset, frame in (("BACI_HS92_V202601", panel), ("SYNTHETIC_DEMO", panel)):
+        for year, part in frame.assign(dataset=dataset).groupby("year"):
+            path = partition_path(tmp_path, "trade", dataset, int(year))
+            path.parent.mkdir(parents=True)
+            part.to_parquet(path, index=False)
+            outputs[path.relative_to(tmp_path).as_posix()] = {
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "bytes": path.stat().st_size,
+            }
+    (tmp_path / "manifest.json").write_text(json.dumps({"outputs": outputs}), encoding="utf-8")
+    text = cv.real_data_section(tmp_path, countries=["BLR", "RUS"])
+    assert text.startswith("*Real data, BACI_HS92_V202601:*") and "SYNTHETIC_DEMO" not in text
+    assert "No BLR↔RUS flow in either direction in 2022, 2023" in text
+    none = cv.real_data_section(tmp_path, countries=["BLR"], exclude=["BACI_HS92_V202601"])
+    assert none.startswith("No other real trade dataset")

@@ -80,6 +80,7 @@ __all__ = [
     "blackout_span",
     "dataset_years",
     "dated_records_statement",
+    "real_data_section",
 ]
 
 #: Flow bases a trade row can have (``coopstats.columns``: reported, mirror, reconciled).
@@ -1717,3 +1718,63 @@ def dated_records_statement(
     out += f"; без даты: {undated}" if undated else ""
     out += f"; не прочитано и не учтено документов: {n_unread}" if n_unread else ""
     return out + "."
+
+
+def real_data_section(
+    processed_dir: str | Path,
+    *,
+    countries: Iterable[str],
+    exclude: Iterable[str] = (),
+    known: pd.DataFrame | None = None,
+    language: str = "en",
+) -> str:
+    """Coverage of ``countries`` in every real (not synthetic) trade dataset of the build.
+
+    A page whose own data are the synthetic demonstration panel (or another dataset) can still
+    state what real data show about its countries: for each dataset of the partitioned
+    processed trade table (``<processed_dir>/trade/dataset=*``) that is not synthetic and not
+    in ``exclude``, the flows touching ``countries`` are read (only those rows) and passed to
+    :func:`coverage_section` with the dataset's own years.
+
+    Returns
+    -------
+    str
+        Markdown, one :func:`coverage_section` per dataset; when there is none, a sentence
+        saying so and what would provide one.
+    """
+    from .provenance import SYNTHETIC_DATASET
+    from .sources.store import partition_datasets, read_partitioned
+
+    language = _check_language(language)
+    keep = _countries("countries", countries)
+    root = Path(processed_dir)
+    parts = partition_datasets(root, "trade") if (root / "trade").is_dir() else {}
+    skip = {str(d) for d in exclude}
+    real = sorted(d for d in parts if not d.startswith(SYNTHETIC_DATASET) and d not in skip)
+    if not real:
+        if language == "en":
+            return (
+                "No other real trade dataset in the processed data to check these countries "
+                "against; `make data` (BACI HS92 V202601) would provide one."
+            )
+        return (
+            "Других реальных торговых данных для проверки этих стран нет; их даст "
+            "`make data` (BACI HS92 V202601)."
+        )
+    out = []
+    for d in real:
+        rows = read_partitioned(
+            "trade",
+            root,
+            datasets=[d],
+            filters=[[("exporter_iso3", "in", keep)], [("importer_iso3", "in", keep)]],
+        )
+        head = f"*Real data, {d}:*" if language == "en" else f"*Реальные данные, {d}:*"
+        out.append(
+            head
+            + "\n\n"
+            + coverage_section(
+                rows, countries=keep, known=known, years=sorted(parts[d]), language=language
+            )
+        )
+    return "\n\n".join(out)
