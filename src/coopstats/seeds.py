@@ -244,8 +244,8 @@ def event_details(events: pd.DataFrame, figures: pd.DataFrame, facts: pd.DataFra
                   rtol: float = 0.005, language: str = "en") -> pd.DataFrame:
     """One row per event: title, date or date range, organisations, countries, sectors, figures.
 
-    Figures read ``value unit (what) → fact ids``; organisations keep their type where the
-    events reader gives one (``organization_types``).
+    Figures read ``[qualifier] value unit (what) [period] → fact ids``; organisations keep
+    their type and state where the events reader gives them (``organization_details``).
 
     Returns
     -------
@@ -259,14 +259,21 @@ def event_details(events: pd.DataFrame, figures: pd.DataFrame, facts: pd.DataFra
     for _, ev in events.iterrows():
         figs = linked[linked["event_id"] == ev["event_id"]]
         fig_text = "; ".join(
-            f"{format_number(f['value'], language)} {f['unit']} ({f['what']})"
+            (f"{f['qualifier']} " if isinstance(f.get("qualifier"), str) and f["qualifier"]
+             else "")
+            + f"{format_number(f['value'], language)} {f['unit']} ({f['what']})"
+            + (f" [{f['period']}]" if isinstance(f.get("period"), str) and f["period"] else "")
             + (f" → {f['linked_facts']}" if f["linked_facts"] else "")
             for _, f in figs.iterrows()
         )
         orgs = list(ev["organizations"]) if ev.get("organizations") is not None else []
-        types = ev.get("organization_types")
-        if types is not None and len(types) == len(orgs):
-            orgs = [f"{o} ({k})" for o, k in zip(orgs, types, strict=True)]
+        details = ev.get("organization_details")
+        if details is not None and len(details) and isinstance(details[0], dict):
+            # the events reader's typed organisations: "name (type, country)"
+            orgs = []
+            for d in details:
+                tags = ", ".join(str(x) for x in (d.get("type"), d.get("country")) if x)
+                orgs.append(f"{d['name']} ({tags})" if tags else str(d["name"]))
         facts_ids = sorted({i for s in figs["linked_facts"] if s for i in s.split(", ")})
         rows.append({
             "event_id": ev["event_id"],
