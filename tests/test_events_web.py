@@ -299,3 +299,18 @@ def test_cli_caps_thread_pools_before_loading_models():
         "assert all(p['num_threads'] == 1 for p in threadpoolctl.threadpool_info())"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_governments_named_by_adjective_and_local_executive_bodies():
+    rec = extract_text(
+        "14 мая председатель Могилевского облисполкома встретился с послом. Сербское "
+        "правительство и белорусский кабмин одобрили план. Иссык-Кульская областная "
+        "администрация сообщила об этом.",
+        doc="l",
+    )
+    assert rec["organizations"] == [
+        "Могилевский областной исполнительный комитет",
+        "Правительство Республики Сербия",
+        "Совет Министров Республики Беларусь",
+        "Иссык-Кульская областная администрация",
+    ]

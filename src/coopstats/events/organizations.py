@@ -193,6 +193,13 @@ _NAME_ABBREVIATIONS = {
     "НПП": "Научно-производственное предприятие",
 }
 _PLANT_HEADS = frozenset({"завод", "комбинат", "фабрика", "верфь", "автозавод"})
+#: Local executive bodies named by adjectives ("Могилевского облисполкома").
+_LOCAL_HEADS = {
+    "облисполком": "областной исполнительный комитет",
+    "горисполком": "городской исполнительный комитет",
+    "райисполком": "районный исполнительный комитет",
+    "администрация": None,
+}
 _REGION_NOUNS = frozenset({"область", "край", "округ"})
 
 
@@ -218,6 +225,15 @@ def _inflect(
             out = form.word
             if word[:1].isupper():
                 out = out[:1].upper() + out[1:]
+            if "ё" not in word.lower():  # keep the text's spelling: pymorphy3 writes "ё"
+                out = out.replace("ё", "е").replace("Ё", "Е")
+            if "-" in word and "-" in out:  # "Иссык-Кульская": keep each part's capital
+                parts, orig = out.split("-"), word.split("-")
+                if len(parts) == len(orig):
+                    out = "-".join(
+                        p[:1].upper() + p[1:] if o[:1].isupper() else p
+                        for p, o in zip(parts, orig, strict=True)
+                    )
             if word.isupper() and len(word) > 1:
                 out = out.upper()
             return out, p
@@ -504,6 +520,21 @@ def find_organizations(
         if p.get("bloc"):
             org_blocs.add(p["bloc"])
         used.update(range(hit.first, hit.last))
+    # "сербского правительства", "белорусский кабмин": a state's adjective before its government
+    adjective_before = {
+        h.last: h.entry.payload["iso3"]
+        for h in country_hits
+        if h.entry.payload["kind"] == "adjective" and h.last - h.first == 1
+    }
+    for k, t in enumerate(tokens):
+        if k in used or k not in adjective_before or not (t.lemmas & {"правительство", "кабмин"}):
+            continue
+        name = _government_name(adjective_before[k])
+        if name:
+            names.append(
+                (tokens[k - 1].start, Organization(name, "government", adjective_before[k]))
+            )
+            used.update({k - 1, k})
     gov_at: dict[int, tuple[int, Organization]] = {}  # token -> (position, org) of a government
     for k, t in enumerate(tokens):
         if t.lemma in _GOV_HEADS and k not in used:
@@ -536,7 +567,11 @@ def find_organizations(
             # government, is the party
             names = [x for x in names if x != gov_at[nxt + 1]]
             used.difference_update(range(nxt + 1, len(tokens)))
-        if nxt + 1 < len(tokens) and tokens[nxt].text.lower() == "при" and nxt + 1 in used:
+        if (
+            nxt + 1 < len(tokens)
+            and tokens[nxt].text.lower() == "при"
+            and any(i in used for i in range(nxt + 1, min(len(tokens), nxt + 3)))
+        ):
             continue  # a sub-unit of a known body: "Консультативный комитет ... при Коллегии ЕЭК"
         attached = ""
         if nxt + 1 < len(tokens) and tokens[nxt].text.lower() == "при":
@@ -645,6 +680,28 @@ def _companies(an: Analysis, used: set[int]) -> list[tuple[int, Organization]]:
         words = [tokens[i].text for i in range(first, k + 1)]
         name = to_case(words, "nomn")
         out.append((tokens[first].start, Organization(name, "company")))
+        used.update(range(first, k + 1))
+    for k, t in enumerate(tokens):
+        if k in used or t.lemma not in _LOCAL_HEADS:
+            continue
+        first = k
+        while first > 0 and tokens[first - 1].pos == "ADJ" and k - first < 3:
+            first -= 1
+        if first == k or not tokens[first].text[:1].isupper() or first - 1 in used:
+            continue
+        words = [tokens[i].text for i in range(first, k + 1)]
+        expansion = _LOCAL_HEADS[t.lemma]
+        if (
+            expansion
+        ):  # "Могилевского облисполкома" -> "Могилевский областной исполнительный комитет"
+            adjectives = [
+                _inflect(w, "nomn", number="sing", gender="masc", pos=("ADJF", "PRTF"))[0]
+                for w in words[:-1]
+            ]
+            name = " ".join([*adjectives, expansion])
+        else:
+            name = to_case(words, "nomn")
+        out.append((tokens[first].start, Organization(name, "regional_authority")))
         used.update(range(first, k + 1))
     for k, t in enumerate(tokens):
         if k not in used and t.text in COMPANY_ABBREVIATIONS:
