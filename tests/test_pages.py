@@ -110,3 +110,18 @@ def test_plots_keep_reference_lines_in_view_and_refuse_empty_charts():
     assert meta["image/png"]["coopstats_has_data"] is True
     with pytest.raises(InvalidParameterError, match="empty chart"):
         plots.line_by_year(f.iloc[:0], y="hhi", source="s")
+
+
+def test_single_dataset_keeps_the_widest_and_names_what_is_left_out():
+    f = pd.DataFrame(
+        {
+            "year": [2015, 2016, 2017, 2022, 2024],
+            "dataset": ["SYNTHETIC_DEMO"] * 3 + ["BACI_HS17_V202601"] * 2,
+            "hs6_code": ["000001", "000001", "000002", "000003", "000003"],
+        }
+    )
+    kept, why = pages.single_dataset(f, what="imports")
+    assert kept["dataset"].unique().tolist() == ["SYNTHETIC_DEMO"] and len(kept) == 3
+    assert "leaves out 2 rows of BACI_HS17_V202601 (2022, 2024; 1 products)" in why.text
+    same, none = pages.single_dataset(kept, what="imports")
+    assert none is None and len(same) == 3

@@ -18,6 +18,7 @@ function                           what it writes
 :func:`dependency_text`            what the dependency page computes and how many products
 :func:`priority_text`              what the composite ranks and what drives the top sector
 :func:`bloc_text`                  bloc members and changes in the window, for the page's pair
+:func:`single_dataset`             one dataset per analysis, and what was left out
 :func:`priority_composites`        need-based and capacity-based composites with their prose
 =================================  ==========================================================
 """
@@ -48,6 +49,7 @@ __all__ = [
     "Composite",
     "priority_composites",
     "figure_or_note",
+    "single_dataset",
 ]
 
 _LANGS = ("en", "ru")
@@ -656,3 +658,48 @@ def figure_or_note(
     """
     result, missing = guarded(func, *args, what=what, language=language, **kwargs)
     return missing if missing is not None else result
+
+
+def single_dataset(
+    frame: pd.DataFrame, *, what: str, language: str = "en"
+) -> tuple[pd.DataFrame, Note | None]:
+    """Keep the one dataset that covers the most years, and say what was left out.
+
+    Analyses never add figures across datasets (a real BACI extract and the synthetic
+    demonstration panel, or two releases); when a selection mixes them, the page analyses the
+    dataset covering the most years (then the most rows) and a note names the rows left out.
+
+    Returns
+    -------
+    tuple
+        The rows of the kept dataset, and ``None`` or the note.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"year": [2015, 2016, 2022], "dataset": ["A", "A", "B"],
+    ...                   "hs6_code": ["1", "1", "2"]})
+    >>> kept, why = single_dataset(f, what="imports")
+    >>> kept["dataset"].unique().tolist(), why.kind
+    (['A'], 'caution')
+    """
+    _lang(language)
+    if "dataset" not in frame.columns or frame["dataset"].nunique(dropna=False) <= 1:
+        return frame, None
+    cover = frame.groupby("dataset", dropna=False).agg(
+        years=("year", "nunique"), rows=("year", "size")
+    )
+    keep = cover.sort_values(["years", "rows"], ascending=False, kind="mergesort").index[0]
+    left = frame[frame["dataset"] != keep]
+    others = ", ".join(sorted(map(str, left["dataset"].unique())))
+    years = ", ".join(map(str, sorted(left["year"].unique())))
+    n_prod = left["hs6_code"].nunique() if "hs6_code" in left.columns else 0
+    text = {
+        "en": f"The data for {what} mix datasets; figures are never added across datasets, so "
+        f"this page analyses {keep} ({int(cover.loc[keep, 'years'])} years) and leaves out "
+        f"{len(left)} rows of {others} ({years}; {n_prod} products).",
+        "ru": f"Данные ({what}) относятся к разным наборам; цифры разных наборов не "
+        f"складываются, поэтому страница анализирует {keep} (лет: "
+        f"{int(cover.loc[keep, 'years'])}) и не включает {len(left)} строк {others} ({years}; "
+        f"товаров: {n_prod}).",
+    }[language]
+    return frame[frame["dataset"] == keep].reset_index(drop=True), note(text, kind="caution")
