@@ -90,7 +90,9 @@ def test_world_totals_equal_the_file_sums(built):
     assert got.index.tolist() == want.index.tolist()
     pd.testing.assert_series_equal(got, want, check_names=False, rtol=1e-12)
     # exporters without ISO3 (490 Other Asia) are in world totals, not in exports_by_country
-    exports = store.read_partitioned("exports_by_country", processed, datasets=["BACI_HS17_V202601"])
+    exports = store.read_partitioned(
+        "exports_by_country", processed, datasets=["BACI_HS17_V202601"]
+    )
     assert exports["value_usd"].sum() < world["value_usd"].sum()
 
 
@@ -137,3 +139,30 @@ def test_a_v202601_zip_laid_out_like_cepii_builds_and_totals_match(tmp_path):
     part = store.read_partitioned("trade", tmp_path / "processed")
     assert len(part) == len(trade)
     assert part["value_usd"].sum() == pytest.approx(trade["value_usd"].sum(), rel=1e-12)
+
+
+def test_an_extract_beside_a_full_release_of_another_revision_goes_to_partitions_only(tmp_path):
+    from coopstats.sources import testing
+
+    raw = _raw(tmp_path)
+    testing.write_baci_release(
+        raw / "downloads" / "baci",
+        years=[2022],
+        products=["260600", "854211", "010111"],
+        dictionaries=RAW_BACI,
+    )
+    out = ingest.build_processed(raw, tmp_path / "processed")
+    manifest = json.loads(out["manifest"].read_text(encoding="utf-8"))
+    assert manifest["datasets"] == ["BACI_HS92_V202601"] and manifest["synthetic"] is False
+    (ext,) = manifest["extracts"]
+    assert ext["in_single_file_tables"] is False
+    assert set(pd.read_parquet(out["trade"])["hs_revision"]) == {"HS92"}
+    assert set(manifest["partitions"]["trade"]) == {"BACI_HS92_V202601", "BACI_HS17_V202601"}
+    real = store.read_partitioned("trade", tmp_path / "processed", datasets=["BACI_HS17_V202601"])
+    assert set(real["hs_revision"]) == {"HS17"} and set(real["year"]) == {2022, 2024}
+
+
+def test_one_extract_file_reads_on_its_own():
+    cleaned = baci.read_baci_cleaned(RAW_BACI / EXTRACT[2024], countries=["KAZ"])
+    assert set(cleaned.kept["dataset"]) == {"BACI_HS17_V202601"}
+    assert (cleaned.kept["exporter_iso3"] == "KAZ").any()
