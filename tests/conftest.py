@@ -54,6 +54,7 @@ def fixture_hs92_release_processed(tmp_path_factory) -> Path:
     raw = project / "data" / "raw"
     (raw / "facts").mkdir(parents=True)
     shutil.copyfile(ROOT / "data" / "raw" / "facts" / "facts.csv", raw / "facts" / "facts.csv")
+    shutil.copytree(ROOT / "data" / "raw" / "wdi", raw / "wdi")  # indicators (population)
     testing.write_baci_release(
         raw / "downloads" / "baci", dictionaries=ROOT / "data" / "raw" / "baci"
     )
