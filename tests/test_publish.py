@@ -266,3 +266,12 @@ def test_report_folder_in_both_languages(tmp_path, monkeypatch):
               and p.suffix in (".svg", ".png", ".csv")}
     assert {r.status for r in build(root, stamp="STAMP")} == {"cached"}
     assert before == {p: p.read_bytes() for p in before}
+
+
+def test_registry_columns_have_russian_headers():
+    """Column headers come from the registry: nearly every column has a catalogue label."""
+    from coopstats.columns import COLUMNS
+
+    missing = [c for c in COLUMNS if not text.has(f"col.{c}")]
+    assert len(missing) <= len(COLUMNS) // 10, f"add col.<name> rows to text.csv for {missing}"
+    assert all(text.column_label(c, "ru") != c for c in COLUMNS if c not in missing)
