@@ -426,6 +426,6 @@ def test_coopstats_data_fetch_offline_exits_2_naming_the_file(tmp_path):
         check=False,
     )
     assert proc.returncode == 2
-    target = tmp_path / "data" / "raw" / "downloads" / "baci" / "BACI_HS92_V202601.zip"
-    assert "missing input 'BACI_HS92_V202601.zip'" in proc.stderr and str(target) in proc.stderr
+    target = tmp_path / "data" / "raw" / "downloads" / "baci" / "BACI_HS17_V202201.zip"
+    assert "missing input 'BACI_HS17_V202201.zip'" in proc.stderr and str(target) in proc.stderr
     assert "by hand" in proc.stderr and proc.stderr.count("\n") == 1  # one clear line, no traceback
