@@ -54,9 +54,7 @@ def test_a_new_spelling_of_a_noted_code_or_a_non_iso_code_is_refused(tmp_path):
     with pytest.raises(DataFileError, match="490") as err:
         baci.country_crosswalk(changed)
     assert "'TWN'" in str(err.value) and "baci_country_notes.csv" in str(err.value)
-    odd = _dictionary(
-        tmp_path, "202902", lambda t: t + "999,Atlantis,AX,XQZ\n"
-    )
+    odd = _dictionary(tmp_path, "202902", lambda t: t + "999,Atlantis,AX,XQZ\n")
     with pytest.raises(UnmappedCodeError, match="999"):
         baci.country_crosswalk(odd)
 
@@ -88,4 +86,6 @@ def test_registry_default_is_the_hs92_v202601_long_panel():
     assert hs92.default and hs92.sha256 is None  # trust on first use, no invented hash
     assert hs92.target == "downloads/baci/BACI_HS92_V202601.zip"
     assert {"baci_hs17_v202601", "baci_hs22_v202601"} <= set(entries)
-    assert not any(e.default for n, e in entries.items() if n.startswith("baci_") and n != hs92.name)
+    assert not any(
+        e.default for n, e in entries.items() if n.startswith("baci_") and n != hs92.name
+    )

@@ -22,8 +22,11 @@ def test_every_revision_has_codes_descriptions_and_every_list():
         "HS17": 5384,
         "HS22": 5609,
     }
-    assert hs.products("HS92").set_index("hs6_code").loc["854211", "description"].startswith(
-        "Electronic circuits"
+    assert (
+        hs.products("HS92")
+        .set_index("hs6_code")
+        .loc["854211", "description"]
+        .startswith("Electronic circuits")
     )
     for rev in hs.HS_REVISIONS:
         for taxonomy in hs.TAXONOMIES:
@@ -66,9 +69,9 @@ def test_unsd_tables_ship_with_identity_rows_implied():
     # HS17 854231 continues as HS22 854231 and is linked to the new electronic-waste codes
     to = set(links.loc[links["from_code"] == "854231", "to_code"])
     assert "854231" in to and any(c.startswith("8549") for c in to)
-    assert hs.conversion_table("HS17", "HS22").query("from_code == '010121'")["to_code"].tolist() == [
-        "010121"
-    ]
+    assert hs.conversion_table("HS17", "HS22").query("from_code == '010121'")[
+        "to_code"
+    ].tolist() == ["010121"]
 
 
 def _random_frame(revision: str, n: int, seed: int) -> pd.DataFrame:
@@ -90,8 +93,10 @@ def _random_frame(revision: str, n: int, seed: int) -> pd.DataFrame:
     ).drop_duplicates(["year", "exporter_iso3", "importer_iso3", "hs6_code"])
 
 
-@pytest.mark.parametrize(("src", "dst"), [("HS92", "HS17"), ("HS17", "HS92"), ("HS22", "HS96"),
-                                          ("HS92", "HS22"), ("HS07", "HS02")])
+@pytest.mark.parametrize(
+    ("src", "dst"),
+    [("HS92", "HS17"), ("HS17", "HS92"), ("HS22", "HS96"), ("HS92", "HS22"), ("HS07", "HS02")],
+)
 def test_conversion_conserves_totals_and_flags_rows(src, dst):
     frame = _random_frame(src, 3000, seed=11)
     out = hs.convert_revision(frame, dst)
@@ -100,9 +105,7 @@ def test_conversion_conserves_totals_and_flags_rows(src, dst):
     before = frame.groupby(by)["value_usd"].sum()
     after = out.groupby(by)["value_usd"].sum()
     np.testing.assert_allclose(after.to_numpy(), before.to_numpy(), rtol=1e-12)
-    np.testing.assert_allclose(
-        out["quantity_t"].sum(), frame["quantity_t"].sum(), rtol=1e-9
-    )
+    np.testing.assert_allclose(out["quantity_t"].sum(), frame["quantity_t"].sum(), rtol=1e-9)
     assert not out.duplicated(["year", "exporter_iso3", "importer_iso3", "hs6_code"]).any()
     # a row whose code maps 1:1 to itself is untouched and unflagged
     links = hs.conversion_table(src, dst)
@@ -117,8 +120,13 @@ def test_conversion_conserves_totals_and_flags_rows(src, dst):
 
 def test_split_follows_overlap_year_value_shares_or_is_even():
     frame = pd.DataFrame(
-        {"year": [2016], "exporter_iso3": ["BLR"], "hs6_code": ["854211"], "hs_revision": ["HS92"],
-         "value_usd": [1000.0]}
+        {
+            "year": [2016],
+            "exporter_iso3": ["BLR"],
+            "hs6_code": ["854211"],
+            "hs_revision": ["HS92"],
+            "value_usd": [1000.0],
+        }
     )
     targets = hs.conversion_table("HS92", "HS17").query("from_code == '854211'")["to_code"]
     assert set(targets) == {"852352", "854231", "854232", "854233", "854239"}
@@ -132,8 +140,12 @@ def test_split_follows_overlap_year_value_shares_or_is_even():
 
 def test_codes_without_a_correspondence_are_refused_or_kept():
     frame = pd.DataFrame(
-        {"year": [2016, 2016], "hs6_code": ["300219", "010121"], "hs_revision": ["HS17"] * 2,
-         "value_usd": [5.0, 7.0]}
+        {
+            "year": [2016, 2016],
+            "hs6_code": ["300219", "010121"],
+            "hs_revision": ["HS17"] * 2,
+            "value_usd": [5.0, 7.0],
+        }
     )
     with pytest.raises(UnmappedCodeError, match="300219"):
         hs.convert_revision(frame, "HS22")

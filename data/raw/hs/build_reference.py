@@ -34,14 +34,37 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "src" / "coopstats" / "data"
-REV = {"HS1992": "HS92", "HS1996": "HS96", "HS2002": "HS02", "HS2007": "HS07",
-       "HS2012": "HS12", "HS2017": "HS17", "HS2022": "HS22"}
-PAIRS = [("HS1996", "HS1992"), ("HS2002", "HS1992"), ("HS2007", "HS1992"),
-         ("HS2012", "HS1992"), ("HS2017", "HS1992"), ("HS2022", "HS1992"),
-         ("HS2017", "HS1996"), ("HS2017", "HS2002"), ("HS2017", "HS2007"),
-         ("HS2017", "HS2012"), ("HS2022", "HS2017")]
-BACI = {"HS92": "HS92", "HS96": "HS96", "HS02": "HS02", "HS07": "HS07", "HS12": "HS12",
-        "HS17": "HS17", "HS22": "HS22"}
+REV = {
+    "HS1992": "HS92",
+    "HS1996": "HS96",
+    "HS2002": "HS02",
+    "HS2007": "HS07",
+    "HS2012": "HS12",
+    "HS2017": "HS17",
+    "HS2022": "HS22",
+}
+PAIRS = [
+    ("HS1996", "HS1992"),
+    ("HS2002", "HS1992"),
+    ("HS2007", "HS1992"),
+    ("HS2012", "HS1992"),
+    ("HS2017", "HS1992"),
+    ("HS2022", "HS1992"),
+    ("HS2017", "HS1996"),
+    ("HS2017", "HS2002"),
+    ("HS2017", "HS2007"),
+    ("HS2017", "HS2012"),
+    ("HS2022", "HS2017"),
+]
+BACI = {
+    "HS92": "HS92",
+    "HS96": "HS96",
+    "HS02": "HS02",
+    "HS07": "HS07",
+    "HS12": "HS12",
+    "HS17": "HS17",
+    "HS22": "HS22",
+}
 
 
 def sha(path: Path) -> str:
@@ -66,8 +89,11 @@ def main(shared: Path) -> None:
         dropped = (~d["code"].str.fullmatch(r"\d{6}")).sum()
         d = d[d["code"].str.fullmatch(r"\d{6}")]
         print(f"  {src.name}: {len(d) + dropped} rows, {dropped} non-HS dropped, sha256 {sha(src)}")
-        products.append(pd.DataFrame({"hs_revision": rev, "hs6_code": d["code"],
-                                      "description": d["description"]}))
+        products.append(
+            pd.DataFrame(
+                {"hs_revision": rev, "hs6_code": d["code"], "description": d["description"]}
+            )
+        )
     write(pd.concat(products).sort_values(["hs_revision", "hs6_code"]), "hs_products.csv")
 
     links = []
@@ -84,32 +110,66 @@ def main(shared: Path) -> None:
         keep = d[ok & ~ident]
         known = set(zip(d.loc[ok, new], d.loc[ok, old]))
         extra = conv[[(a, b) not in known for a, b in zip(conv[new], conv[old])]]
-        print(f"  {src.name}: {len(d)} rows, {int((~ok).sum())} non-code dropped, "
-              f"{int((ok & ident).sum())} identity 1:1 implied, {len(keep)} kept, sha256 {sha(src)}")
-        print(f"  {conv_src.name}: {len(conv)} pairs, {len(extra)} not in the correlation table "
-              f"(added with relationship 'conversion_only'), sha256 {sha(conv_src)}")
-        links.append(pd.DataFrame({"from_revision": REV[new], "from_code": keep[new],
-                                   "to_revision": REV[old], "to_code": keep[old],
-                                   "relationship": keep["Relationship"],
-                                   "conversion": keep["conversion"]}))
-        links.append(pd.DataFrame({"from_revision": REV[new], "from_code": extra[new],
-                                   "to_revision": REV[old], "to_code": extra[old],
-                                   "relationship": "conversion_only", "conversion": "yes"}))
+        print(
+            f"  {src.name}: {len(d)} rows, {int((~ok).sum())} non-code dropped, "
+            f"{int((ok & ident).sum())} identity 1:1 implied, {len(keep)} kept, sha256 {sha(src)}"
+        )
+        print(
+            f"  {conv_src.name}: {len(conv)} pairs, {len(extra)} not in the correlation table "
+            f"(added with relationship 'conversion_only'), sha256 {sha(conv_src)}"
+        )
+        links.append(
+            pd.DataFrame(
+                {
+                    "from_revision": REV[new],
+                    "from_code": keep[new],
+                    "to_revision": REV[old],
+                    "to_code": keep[old],
+                    "relationship": keep["Relationship"],
+                    "conversion": keep["conversion"],
+                }
+            )
+        )
+        links.append(
+            pd.DataFrame(
+                {
+                    "from_revision": REV[new],
+                    "from_code": extra[new],
+                    "to_revision": REV[old],
+                    "to_code": extra[old],
+                    "relationship": "conversion_only",
+                    "conversion": "yes",
+                }
+            )
+        )
     corr = pd.concat(links).drop_duplicates(
-        ["from_revision", "from_code", "to_revision", "to_code"])
-    write(corr.sort_values(["from_revision", "to_revision", "from_code", "to_code"]),
-          "hs_correlation.csv")
+        ["from_revision", "from_code", "to_revision", "to_code"]
+    )
+    write(
+        corr.sort_values(["from_revision", "to_revision", "from_code", "to_code"]),
+        "hs_correlation.csv",
+    )
 
     sitc = []
     for new in ("HS2012", "HS2017", "HS2022"):
         src = shared / "unsd" / f"{new}_to_SITC4_correlation.csv"
         d = read(src)
         ok = d[new].str.fullmatch(r"\d{6}") & d["SITC4"].str.fullmatch(r"\d{4,5}")
-        print(f"  {src.name}: {len(d)} rows, {int((~ok).sum())} non-code dropped, sha256 {sha(src)}")
+        print(
+            f"  {src.name}: {len(d)} rows, {int((~ok).sum())} non-code dropped, sha256 {sha(src)}"
+        )
         d = d[ok]
-        sitc.append(pd.DataFrame({"hs_revision": REV[new], "hs6_code": d[new],
-                                  "sitc_revision": "SITC4", "sitc_code": d["SITC4"],
-                                  "relationship": d["Relationship"]}))
+        sitc.append(
+            pd.DataFrame(
+                {
+                    "hs_revision": REV[new],
+                    "hs6_code": d[new],
+                    "sitc_revision": "SITC4",
+                    "sitc_code": d["SITC4"],
+                    "relationship": d["Relationship"],
+                }
+            )
+        )
     s = pd.concat(sitc).drop_duplicates(["hs_revision", "hs6_code", "sitc_code"])
     write(s.sort_values(["hs_revision", "hs6_code", "sitc_code"]), "hs_sitc.csv")
 

@@ -24,7 +24,8 @@ and countries are mapped from that dictionary by :func:`country_crosswalk`.
 Conversion to the canonical trade frame (:data:`coopstats.schemas.TRADE`):
 ``value_usd = 1000 * v`` (whole dollars, see :func:`_usd`), ``quantity_t = q`` (missing stays
 missing), ``exporter_iso3`` /
-``importer_iso3`` from :func:`country_crosswalk` of the release's dictionary, ``hs6_code`` the dictionary's
+``importer_iso3`` from :func:`country_crosswalk` of the release's dictionary, ``hs6_code``
+the dictionary's
 6-digit string, ``hs_revision`` from the file name, ``flow_basis = "reconciled"``,
 ``dataset = "BACI_<revision>_V<version>"``.
 
