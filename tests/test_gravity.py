@@ -436,3 +436,16 @@ def test_event_study_refuses_an_event_after_the_data():
     with pytest.raises(InvalidParameterError, match="no year after the event"):
         event_study(t, pairs=PAIRS, event_year=2016, sector_map=smap, sector="microelectronics",
                     check_blackouts=False)  # fmt: skip
+
+
+def test_page_text_in_both_languages():
+    from coopstats.gravity import page_text
+
+    assert page_text("gravity.profile_title", sector="uav", y0=2015) == (
+        "uav: change of the intra-bloc premium since 2015"
+    )
+    assert "2015 г." in page_text("gravity.profile_title", "ru", sector="uav", y0=2015)
+    with pytest.raises(InvalidParameterError, match="key"):
+        page_text("nope")
+    with pytest.raises(InvalidParameterError, match="language"):
+        page_text("axis.year", "de")

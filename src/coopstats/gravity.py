@@ -87,6 +87,7 @@ __all__ = [
     "EventStudyOutcome",
     "attempt_event_study",
     "study_pairs",
+    "page_text",
 ]
 
 #: Fixed-effect structures :func:`ppml` accepts, and what each absorbs.
@@ -1591,3 +1592,61 @@ def study_pairs(exporter_iso3: str, importer_iso3: str, both_directions: bool = 
     """Return ``[(exporter, importer)]`` and, with ``both_directions``, the reverse."""
     pairs = [(exporter_iso3, importer_iso3)]
     return pairs + [(importer_iso3, exporter_iso3)] if both_directions else pairs
+
+
+_PAGE_TEXT = {
+    "gravity.summary_caption": (
+        "Intra-bloc premium per sector: level (exporter-year and importer-year effects) and "
+        "change {y0}-{y1} (with pair effects); log points and percent",
+        "Внутриблоковая премия по отраслям: уровень (эффекты экспортёр-год и импортёр-год) и "
+        "изменение за {y0}–{y1} гг. (с эффектами пар); логарифмические пункты и проценты",
+    ),
+    "gravity.profile_title": (
+        "{sector}: change of the intra-bloc premium since {y0}",
+        "{sector}: изменение внутриблоковой премии с {y0} г.",
+    ),
+    "gravity.profile_caption": (
+        "Year-by-year premium: estimates, intervals and percent effects",
+        "Премия по годам: оценки, интервалы и эффекты в процентах",
+    ),
+    "gravity.fits_caption": (
+        "Fits per sector: observations used and dropped (separated or singleton), pair "
+        "clusters, convergence and terms that could not be estimated",
+        "Оценки по отраслям: использованные и исключённые наблюдения (разделённые или "
+        "единичные), кластеры пар, сходимость и переменные, которые не удалось оценить",
+    ),
+    "axis.year": ("year", "год"),
+    "event.xlabel": (
+        "years relative to the event (0 = event year)",
+        "годы относительно события (0 — год события)",
+    ),
+    "event.title": (
+        "{pair}, {sector}: trade relative to other pairs",
+        "{pair}, {sector}: торговля относительно других пар",
+    ),
+    "event.caption": (
+        "Event-study coefficients, {label} ({year})",
+        "Коэффициенты анализа событий: {label} ({year})",
+    ),
+    "event.status_caption": (
+        "Events naming {sector}: studied, refused (blackout) or skipped, and why",
+        "События отрасли {sector}: оценены, отклонены (нет данных) или пропущены, и почему",
+    ),
+}
+
+
+def page_text(key: str, language: str = "en", **values: object) -> str:
+    """Return a caption or title of the gravity and event-study pages in ``language``.
+
+    Parameters
+    ----------
+    key
+        One of the keys of the page texts (e.g. ``"gravity.profile_title"``).
+    language
+        ``"en"`` or ``"ru"``.
+    values
+        Values for the placeholders (``{sector}``, ``{y0}``, ...).
+    """
+    if key not in _PAGE_TEXT:
+        raise InvalidParameterError("key", key, sorted(_PAGE_TEXT))
+    return _PAGE_TEXT[key][0 if _lang(language) == "en" else 1].format(**values)
