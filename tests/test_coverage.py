@@ -189,6 +189,8 @@ def test_statement_numbers_come_from_the_data(panel):
     assert f"{len(panel):,} flows" in en
     assert "No BLR↔RUS flow in either direction in 2022, 2023" in en
     assert "RUS has 2 flows with 1 other partner in the same years" in en
+    assert "BLR↔RUS: $" not in en  # the known blackout is not repeated as a data-found one
+    assert "BLR: $10.0 m in 2021, no flow in 2022, 2023." in en
     ru = cv.coverage_statement(res, countries=["BLR", "RUS"], language="ru")
     assert "Потоков BLR↔RUS нет ни в одну сторону в 2022, 2023" in ru
     assert "у RUS 2 потока с 1 другим партнёром в те же годы" in ru

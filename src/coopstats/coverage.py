@@ -1031,8 +1031,8 @@ def blackout_statement(
             f"хотя с {r['year_from']} г. отмечен пробел в отчётности; проверьте их основу."
         )
     if r["kind"] == "reporter":
-        if r["status"] == "not_covered":
-            return ""
+        if r["status"] in ("not_covered", "no_flows"):
+            return ""  # nothing in the frame to attribute (e.g. a page holding one pair only)
         if language == "en":
             return (
                 f"{who} does not report from {r['year_from']}: its {int(r['n_flows']):,} flows in"
@@ -1135,6 +1135,19 @@ def coverage_statement(
         if text:
             lines.append(f"- {text}")
     found = b[b["origin"] == "data"]
+    confirmed = {
+        frozenset((r.country_iso3, r.partner_iso3))
+        for r in ref.itertuples(index=False)
+        if r.kind == "pair" and r.status == "confirmed"
+    }
+    found = found[
+        [
+            not (k == "pair" and frozenset((a, p)) in confirmed)
+            for k, a, p in zip(
+                found["kind"], found["country_iso3"], found["partner_iso3"], strict=True
+            )
+        ]
+    ]  # a pair already stated as a known blackout is not repeated
     if len(found):
         named = [
             blackout_statement(result, r, language=language)
