@@ -242,7 +242,21 @@ _UP_TO_VERBS = frozenset(
 #: Verbs of exceeding right before a number ("превысил 11 млрд", "может превысить 250 млн").
 _EXCEED = frozenset({"превысить", "превышать", "перевалить", "превзойти"})
 #: Nouns counted as parties of the event, not figures ("двух стран", "трех государств").
-_PARTY_NOUNS = frozenset({"страна", "государство", "сторона", "республика", "держава"})
+_PARTY_NOUNS = frozenset(
+    {
+        "страна",
+        "государство",
+        "сторона",
+        "республика",
+        "держава",
+        "область",
+        "регион",
+        "провинция",
+        "край",
+        "город",
+        "столица",
+    }
+)
 #: Nouns of time: a number of them is a duration or an age, not a figure.
 _DURATION_NOUNS = frozenset(
     {

@@ -193,6 +193,10 @@ _NAME_ABBREVIATIONS = {
     "НПП": "Научно-производственное предприятие",
 }
 _PLANT_HEADS = frozenset({"завод", "комбинат", "фабрика", "верфь", "автозавод"})
+#: Words of media names (news agencies are not organisations of an event).
+_MEDIA = frozenset({"информационный", "новость", "телеграфный", "информагентство", "пресс"})
+#: Local administrations named by a head noun and a region ("хокимият Ташкентской области").
+_REGIONAL_HEADS = frozenset({"хокимият", "акимат", "облисполком", "администрация", "мэрия"})
 #: Local executive bodies named by adjectives ("Могилевского облисполкома").
 _LOCAL_HEADS = {
     "облисполком": "областной исполнительный комитет",
@@ -562,11 +566,12 @@ def find_organizations(
         ):
             nxt += 1
         at_gov = nxt + 1 < len(tokens) and tokens[nxt].text.lower() == "при" and nxt + 1 in gov_at
+        gov_used = set()
         if at_gov:
             # "Агентство ... при Правительстве Республики Таджикистан": the agency, not the
-            # government, is the party
-            names = [x for x in names if x != gov_at[nxt + 1]]
-            used.difference_update(range(nxt + 1, len(tokens)))
+            # government, is the party (decided below, once the agency is accepted)
+            gov_used = {i for i in range(nxt + 1, len(tokens)) if i in used}
+            used.difference_update(gov_used)
         if (
             nxt + 1 < len(tokens)
             and tokens[nxt].text.lower() == "при"
@@ -588,15 +593,28 @@ def find_organizations(
             if end > nxt + 1 and tokens[nxt + 1].text[:1].isupper():
                 attached = an.text[tokens[nxt].start : tokens[end - 1].stop]
                 used.update(range(idx[-1] + 1, end))
-        head = next((k for k in idx if tokens[k].pos == "NOUN"), None)
+        head = next(
+            (
+                k
+                for k in idx
+                if tokens[k].pos == "NOUN"
+                or (tokens[k].pos == "PROPN" and tokens[k].lemma in _INSTITUTIONS)
+            ),
+            None,
+        )
         if (
             head is None
             or tokens[head].lemma not in _INSTITUTIONS
             or tokens[head].lemma in _GOV_HEADS
+            or any(tokens[k].lemmas & _MEDIA for k in idx)
+            or (len(idx) == 1 and not attached)  # a bare "Совет", "Комитет" names nothing
+            or (tokens[idx[0]].pos not in ("NOUN", "ADJ", "PROPN"))
+            or not (is_proper_name(tokens, idx) or attached)
         ):
+            used.update(gov_used)  # not an agency after all: the government stays
             continue
-        if tokens[idx[0]].pos not in ("NOUN", "ADJ", "PROPN") or not is_proper_name(tokens, idx):
-            continue
+        if at_gov:
+            names = [x for x in names if x != gov_at[nxt + 1]]
         words = [tokens[k].text for k in idx]
         if attached and idx[-1] + 1 < nxt:
             words += [tokens[k].text for k in range(idx[-1] + 1, nxt)]
@@ -703,6 +721,28 @@ def _companies(an: Analysis, used: set[int]) -> list[tuple[int, Organization]]:
             name = to_case(words, "nomn")
         out.append((tokens[first].start, Organization(name, "regional_authority")))
         used.update(range(first, k + 1))
+    for k, t in enumerate(tokens):
+        if k in used or not (
+            t.lemma in _REGIONAL_HEADS
+            or t.text.lower().startswith(("хокимият", "акимат", "облисполком"))
+        ):
+            continue
+        j = k + 1
+        while j < len(tokens) and j - k <= 3 and tokens[j].pos == "ADJ":
+            j += 1  # the tagger may give the adjective the head's case: "хокимияте Ташкентской"
+        if (
+            j > k + 1
+            and j < len(tokens)
+            and tokens[j].lemma in _REGION_NOUNS
+            and tokens[j].feats.get("Case") == "Gen"
+        ):
+            low = t.text.lower()
+            stem = next((h for h in ("хокимият", "акимат") if low.startswith(h)), None)
+            head = stem or _inflect(t.text, "nomn", number="sing", pos=("NOUN",))[0]
+            head = head[:1].upper() + head[1:]
+            region = an.text[tokens[k + 1].start : tokens[j].stop]
+            out.append((t.start, Organization(f"{head} {region}", "regional_authority")))
+            used.update(range(k, j + 1))
     for k, t in enumerate(tokens):
         if k not in used and t.text in COMPANY_ABBREVIATIONS:
             out.append((t.start, Organization(COMPANY_ABBREVIATIONS[t.text], "company")))
