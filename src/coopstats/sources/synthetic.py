@@ -181,7 +181,10 @@ def demo_products(
         "hs6_code"
     ]
     table = sector_table()
-    focus = set(table.loc[table["hs_revision"] == "HS17", "hs6_code"].astype(str)) & set(listed)
+    # the project's own sectors and the CHPL; the OECD high-technology groups (several hundred
+    # codes, derived through SITC) would double the panel without adding a demonstrated question
+    own = (table["hs_revision"] == "HS17") & table["taxonomy"].isin(("coopstats", "CHPL"))
+    focus = set(table.loc[own, "hs6_code"].astype(str)) & set(listed)
     others = np.array(sorted(set(listed) - focus))
     rng = np.random.default_rng([seed, 1])
     pick = set(rng.choice(others, size=min(n_other, len(others)), replace=False).tolist())
