@@ -314,3 +314,32 @@ def test_governments_named_by_adjective_and_local_executive_bodies():
         "Совет Министров Республики Беларусь",
         "Иссык-Кульская областная администрация",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        ("Во вторник в Минске прошли переговоры", "2025-05-13"),
+        ("Вчера в Минске прошли переговоры", "2025-05-13"),
+        ("На прошлой неделе в Минске прошли переговоры", None),
+        ("В Минске прошли переговоры", "2025-05-14"),
+    ],
+)
+def test_weekdays_and_vague_times_count_from_the_dateline(lead, expected):
+    rec = extract_text(
+        f"МИНСК, 14 мая (БелТА) – {lead} о поставках тракторов.",
+        doc="w",
+        publication_date="2025-05-14",
+    )
+    assert rec["event_date"] == expected
+
+
+def test_headlines_after_the_last_sentence_are_related_links():
+    body = split_body(
+        "В Минске прошла встреча министров промышленности по вопросам кооперации.\n"
+        "Стороны подписали соглашение.\n"
+        "В Гомеле выпустили 500 тракторов для экспорта\n"
+        "Курс рубля укрепился на торгах биржи\n"
+    )
+    assert [k for _, k, _ in body.dropped] == ["related", "related"]
+    assert "500" not in body.text

@@ -113,6 +113,7 @@ _CURRENCY = re.compile(r"\b(?:USD|EUR|RUB|BYN|KZT|CNY|UZS|KGS|AMD|TJS|GBP)\b|[$�
 _DECIMAL = re.compile(r"\d+[.,]\d+")
 _WORD = re.compile(r"[^\W\d_][^\W\d_\-‑]*", re.UNICODE)
 _SENT_END = re.compile(r"[.!?…»\"]\s*$")
+_FULL_STOP = re.compile(r"[.!?…][»\"]?\s*$")
 _MENU_SEP = re.compile(r"\s[|•·/]\s|\s{3,}|\t")
 _NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s*\S")
 
@@ -244,6 +245,7 @@ def split_body(text: str) -> Body:
     - a headline led by a time or date stamp after the article is a related link and dropped;
       before the article, its stamp is removed and the rest kept;
     - runs of three or more short lines (three words or fewer, no sentence end) are a menu;
+    - lines without a sentence end after the article's last sentence are related links;
     - the other kinds are dropped line by line.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -306,6 +308,24 @@ def split_body(text: str) -> Body:
             i = j
         else:
             i += 1
+    # a related-links block without a heading: headline lines (no full stop) after the last
+    # sentence of the article
+    last = max(
+        (
+            i
+            for i, k in enumerate(kinds[:cut_at])
+            if k is None and _is_prose(out_lines[i]) and _FULL_STOP.search(out_lines[i].strip())
+        ),
+        default=None,
+    )
+    if last is not None:
+        for i in range(last + 1, min(cut_at, len(kinds))):
+            if (
+                kinds[i] is None
+                and out_lines[i].strip()
+                and not _SENT_END.search(out_lines[i].strip())
+            ):
+                kinds[i] = "related"
     kept, dropped = [], []
     for n, (line, kind) in enumerate(zip(out_lines, kinds, strict=True)):
         if n >= cut_at:

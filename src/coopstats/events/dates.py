@@ -255,19 +255,58 @@ def _tense(an: Analysis, sent: int) -> str | None:
 _RELATIVE = {"сегодня": 0, "вчера": -1, "позавчера": -2, "накануне": -1}
 
 
-def _relative(an: Analysis, reference: dt.date | None) -> dt.date | None:
-    """Return the day named relative to ``reference`` ("вчера состоялась встреча"), if any."""
+_WEEKDAYS = {
+    "понедельник": 0,
+    "вторник": 1,
+    "среда": 2,
+    "среду": 2,
+    "четверг": 3,
+    "пятница": 4,
+    "пятницу": 4,
+    "суббота": 5,
+    "субботу": 5,
+    "воскресенье": 6,
+}
+#: Vague times: the text does not pin the day ("на прошлой неделе", "на днях").
+_VAGUE = re.compile(
+    r"\bна\s+(?:прошлой|этой|текущей|минувшей)\s+неделе|\bна\s+днях\b|\bранее\s+в\s+этом\s+месяце",
+    re.IGNORECASE,
+)
+
+
+def _relative(an: Analysis, reference: dt.date | None) -> dt.date | None | bool:
+    """Return the day named relative to ``reference``, False when only a vague time is given.
+
+    "вчера/сегодня/накануне состоялась встреча" count days back; "во вторник прошли
+    переговоры" is the last Tuesday on or before ``reference``; "на прошлой неделе", "на днях"
+    in a sentence about a meeting say the day is not known (False).
+    """
     if reference is None:
         return None
     for tok in an.tokens:
-        shift = _RELATIVE.get(tok.text.lower())
-        if shift is None:
+        low = tok.text.lower()
+        shift = _RELATIVE.get(low)
+        weekday = _WEEKDAYS.get(low)
+        if shift is None and weekday is None:
             continue
+        if weekday is not None:
+            k = an.tokens.index(tok)
+            if k == 0 or an.tokens[k - 1].text.lower() not in ("в", "во"):
+                continue
         words = set()
         for t in an.sentence_tokens(tok.sent):
             words |= t.lemmas
         if words & (_MEETING_WORDS | _ACTION_WORDS):
+            if weekday is not None:
+                return reference - dt.timedelta(days=(reference.weekday() - weekday) % 7)
             return reference + dt.timedelta(days=shift)
+    for a, b in an.sentences:
+        if _VAGUE.search(an.text[a:b]):
+            words = set()
+            for t in an.sentence_tokens(an.sentence_of(a)):
+                words |= t.lemmas
+            if words & (_MEETING_WORDS | _ACTION_WORDS):
+                return False
     return None
 
 
@@ -354,6 +393,8 @@ def event_dates(an: Analysis, *, publication_date: dt.date | None = None) -> Eve
             reference = dt.date.fromisoformat(iso)
     if best is None or best[1].kind == "dateline":
         relative = _relative(an, reference)
+        if relative is False:
+            return EventDates(None, None, None)  # "на прошлой неделе": not the dateline's day
         if relative is not None:
             day = relative.isoformat()
             return EventDates(day, day, day)
