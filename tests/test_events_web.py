@@ -343,3 +343,19 @@ def test_headlines_after_the_last_sentence_are_related_links():
     )
     assert [k for _, k, _ in body.dropped] == ["related", "related"]
     assert "500" not in body.text
+
+
+def test_records_written_before_issue_14_read_back(tmp_path):
+    from coopstats.events import read_events_jsonl
+
+    path = tmp_path / "old.jsonl"
+    path.write_text(
+        '{"doc": "a", "event_date": "2025-03-06", "countries": ["BLR"], "blocs": [], '
+        '"sectors": [], "organizations": ["Интеграл"], "figures": [{"value": 5, "unit": '
+        '"count", "what": "тип", "period": null}]}\n',
+        encoding="utf-8",
+    )
+    (rec,) = read_events_jsonl(path).records
+    assert rec["event_date_start"] == rec["event_date_end"] == "2025-03-06"
+    assert rec["organization_details"] == [{"name": "Интеграл", "type": None, "country": None}]
+    assert rec["figures"][0]["qualifier"] is None and rec["body_found"] is True

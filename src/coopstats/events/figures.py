@@ -11,14 +11,27 @@ Not figures: calendar years (an integer 1900-2100 without scale or unit), dates 
 ranges, clock times, phone numbers, numbers glued to a word by a hyphen (model and event
 names such as "Иннопром-2024", "МТЗ-82"), ordinals ("5-й", "XI") and anniversaries
 ("10-летие"), numbers after "№" or
-inside codes ("010/2011"), and references (статья 5, пункт 3).
+inside codes ("010/2011"), references (статья 5, пункт 3), party counts ("двух стран",
+"трех государств", "двух областей": five or fewer) and durations or ages ("за последние три
+года", "10 лет назад", "в течение пяти месяцев"). Cardinals with a case ending ("40-ка",
+"5-ти") are figures; so are hedged number nouns ("около тысячи", "более десятка").
+
+``qualifier``: ``approx`` ("около", "порядка", "почти", "примерно"), ``at_least`` ("более",
+"свыше", "не менее", "превысил"), ``at_most`` ("до", "не более", "менее"; not after verbs of
+reaching a level: "довести выпуск до 1 000" is a target), ``range_low``/``range_high`` (the
+ends of "50–60 млн", "от 300 до 400"; both ends take the scale and unit written after the
+second), or null.
 
 ``what`` is a short lemma phrase: for money, percent and physical units the nearest
 preceding measure noun of the sentence from ``events_measures.csv`` (экспорт, товарооборот,
 инвестиция ...), or the noun right after the unit ("100% локализацией" -> локализация);
 "прирост"/"снижение" is prefixed for changes ("на 127,5 процентов больше"). ``period`` is
 the reporting period stated in the same sentence closest to the figure: ``2024`` ("за 2024
-год"), ``2025..2030``, ``2024Q1``, ``2024-01..2024-09``; null when none is stated.
+год"; "в прошлом/этом/следующем году" from the publication year), ``2025..2030``,
+``2024Q1``, ``2024-01..2024-09`` ("за девять месяцев 2024 года"); else the period set by an
+earlier sentence of the same passage (see :func:`_period`); null when none is stated. A
+fact restated (same value and unit) with the same ``what``, or inside direct speech, is
+listed once.
 """
 
 from __future__ import annotations

@@ -7,10 +7,14 @@ countries
     through :func:`coopstats.geo.to_iso3`. Cities do not add a state; a state named only
     inside a currency ("долларов США", "белорусских рублей") does not count.
 sectors
-    Lemma phrases of ``events_sectors.csv``, except inside names of bodies ("Комиссия по
-    энергетике" is not the energy sector) and where the sector is named as a use of something
-    else ("материалы для машиностроения", "используемых в военной технике", "таких отраслей,
-    как автомобилестроение, оборона").
+    Lemma phrases of ``events_sectors.csv`` (a phrase may stand for several sectors:
+    "сельхозтехника" is machinery and agriculture), except inside names of bodies and
+    companies ("Комиссия по энергетике", "Гомсельмаш") and portfolio titles ("министр
+    сельского хозяйства"), and where the sector is named as a use of something else
+    ("материалы для машиностроения", "используемых в военной технике", "основа для таких
+    отраслей, как автомобилестроение"). Lists of industries count ("такие отрасли, как
+    станкостроение и фармацевтика"); hyphenated compounds are looked up by their last part
+    ("СВЧ-электроника").
 """
 
 from __future__ import annotations
