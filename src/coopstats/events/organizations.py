@@ -323,6 +323,12 @@ def _region(an: Analysis, words: list[int]) -> int | None:
     "Нижегородской области", "Краснодарского края", "Ханты-Мансийского автономного округа".
     """
     tokens = an.tokens
+    if (
+        len(words) >= 2
+        and tokens[words[-2]].lemma == "республика"
+        and tokens[words[-1]].text[:1].isupper()
+    ):
+        return len(words) - 2
     for n, k in enumerate(words):
         if tokens[k].lemma in _REGION_NOUNS and n > 0 and n == len(words) - 1:
             m = n - 1
@@ -379,6 +385,17 @@ def _government(
         if head == "Правительство":
             break
         case = t.feats.get("Case")
+        if (
+            head == "Министерство"
+            and t.lemma == "республика"
+            and j + 1 < len(tokens)
+            and tokens[j + 1].text[:1].isupper()
+            and j + 1 not in country_at
+        ):
+            # a republic of Russia: "Республики Татарстан" (a region, not a state)
+            field += [t.text, tokens[j + 1].text]
+            field_idx += [j, j + 1]
+            break
         if t.text in ("и", ",") or (t.pos in ("NOUN", "ADJ", "PROPN") and case == "Gen"):
             field.append(t.text)
             field_idx.append(j)
