@@ -121,3 +121,31 @@ def test_cif_to_fob_option(mixed):
         localization.intra_bloc_shares(mixed, bloc="EAEU", members=MEMBERS, cif_fob_ratio=1.1)
     with pytest.raises(InvalidParameterError, match="cif_fob_ratio"):
         localization.top_suppliers(valued, bloc="EAEU", members=MEMBERS, cif_fob_ratio=0.5)
+
+
+def test_a_comtrade_frame_with_russia_from_mirror_flows_goes_straight_into_the_analyses(tmp_path):
+    """Comtrade declarations (Russia a non-reporter from 2022) -> to_trade -> localization."""
+    import json
+
+    from coopstats.sources.comtrade import read_comtrade_records, to_trade
+    from test_comtrade import RECORDED, response
+
+    path = tmp_path / "preview_C_A_HS_2022.json"
+    path.write_text(json.dumps(response(RECORDED)), encoding="utf-8")
+    trade = to_trade(read_comtrade_records(path).kept).kept
+    assert set(trade["flow_basis"]) == {"reported", "mirror"}
+    r = localization.intra_bloc_shares(trade, bloc="EAEU", members=["KAZ", "RUS", "BLR"])
+    m = r.members.set_index("importer_iso3")
+    rus = trade[trade["importer_iso3"] == "RUS"]
+    assert m.loc["RUS", "mirror_share_pct"] == 100.0  # every Russian import is a partner's export
+    assert m.loc["RUS", "imports_usd"] == rus["value_usd"].sum()
+    assert m.loc["KAZ", "mirror_share_pct"] == 0.0  # Kazakhstan reports its own imports
+    # prefer="importer": reported rows are CIF, mirror rows FOB; on an FOB basis KAZ shrinks
+    fob = localization.intra_bloc_shares(
+        coverage.with_valuation(trade, prefer="importer"),
+        bloc="EAEU",
+        members=["KAZ", "RUS", "BLR"],
+        cif_fob_ratio=coverage.DEFAULT_CIF_FOB_RATIO,
+    ).members.set_index("importer_iso3")
+    assert fob.loc["KAZ", "imports_usd"] == pytest.approx(m.loc["KAZ", "imports_usd"] / 1.1)
+    assert fob.loc["RUS", "imports_usd"] == m.loc["RUS", "imports_usd"]

@@ -701,8 +701,16 @@ def find_blackouts(
     if not years:
         return pd.DataFrame(columns=_BLACKOUT_OUT)
     parts = [_checked_known(tr, years, known)]
-    found = pd.concat(
-        [_detected_pairs(tr, years, min_value_usd), _detected_countries(tr, years, min_value_usd)]
+    detected = [
+        f.astype(object)
+        for f in (
+            _detected_pairs(tr, years, min_value_usd),
+            _detected_countries(tr, years, min_value_usd),
+        )
+        if len(f)
+    ]
+    found = (
+        pd.concat(detected, ignore_index=True) if detected else pd.DataFrame(columns=_BLACKOUT_OUT)
     )
     found = found.sort_values(
         ["value_last_year_usd", "country_iso3", "partner_iso3"],
