@@ -73,10 +73,16 @@ def test_build_makes_the_extract_real_and_keeps_synthetic_rows_apart(built):
     )
     assert not is_synthetic(real_file)
     assert is_synthetic(store.partition_files(processed, "trade", datasets=["SYNTHETIC_DEMO"])[0])
-    # no product-year holds both real and synthetic values
+    # the demonstration panel stays whole beside the real extract: every product of the panel
+    # in every year, real and synthetic rows told apart by `dataset`, never in one series
     single = pd.read_parquet(processed / "trade.parquet")
-    both = single.groupby(["year", "hs6_code"])["dataset"].nunique()
-    assert (both == 1).all()
+    demo = single[single["dataset"] == "SYNTHETIC_DEMO"]
+    per_year = demo.groupby("year")["hs6_code"].nunique()
+    assert per_year.nunique() == 1 and len(per_year) == 10
+    shared = set(real["hs6_code"]) & set(demo["hs6_code"])
+    assert {"810820", "811212", "811292"} <= shared
+    both = single[single["hs6_code"].isin(shared) & single["year"].isin([2022, 2024])]
+    assert set(both["dataset"]) == {"BACI_HS17_V202601", "SYNTHETIC_DEMO"}
     # no Belarus-Russia flow in the real data, Kazakhstan-Russia present
     pair = set(zip(real["exporter_iso3"], real["importer_iso3"], strict=True))
     assert ("BLR", "RUS") not in pair and ("RUS", "BLR") not in pair and ("KAZ", "RUS") in pair

@@ -998,13 +998,15 @@ def build_processed(
             if releases:
                 # full releases feed the single-file tables; partial extracts (e.g. the real
                 # 30-material extract shipped in raw/baci) do when no full release is present,
-                # with the synthetic panel for the products and years they do not cover
+                # with the whole synthetic panel beside them as its own dataset: pages analyse one
+                # dataset at a time, so the demonstration keeps every product-year (a panel with
+                # holes where the extract has real rows would distort the demonstration)
                 full = [r for r in releases if r.extract is None]
                 union = sorted({r.dataset for r in (full or releases)})
                 synthetic_stats: dict = {}
 
-                def synthetic_rest(covered: set):
-                    trade_s, exports_s, world_s, st = _synthetic_tables(raw, members, covered)
+                def synthetic_rest(covered: set):  # noqa: ARG001 - see the comment above
+                    trade_s, exports_s, world_s, st = _synthetic_tables(raw, members)
                     synthetic_stats.update(st)
                     for table, frame in (
                         ("trade", trade_s),
