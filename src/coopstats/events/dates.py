@@ -348,6 +348,20 @@ def _iso(year: int | None, month: int, day: int) -> str | None:
         return None
 
 
+def _within(d: DateMention, r: DateMention, text: str, publication: dt.date | None) -> bool:
+    """Tell whether the day ``d`` falls inside the span ``r`` (a signing during a forum week)."""
+    (y1, m1, d1), (y2, m2, d2) = r.span
+    year = d.year or y2 or y1 or (publication.year if publication else None)
+    if year is None:
+        return (m1, d1) <= (d.month, d.day) <= (m2, d2)
+    try:
+        lo = dt.date(y1 or year, m1, d1)
+        hi = dt.date(y2 or year, m2, d2)
+        return lo <= dt.date(year, d.month, d.day) <= hi
+    except ValueError:
+        return False
+
+
 def event_dates(an: Analysis, *, publication_date: dt.date | None = None) -> EventDates:
     """Return the day, or the first and last day, of the described event.
 
@@ -398,7 +412,13 @@ def event_dates(an: Analysis, *, publication_date: dt.date | None = None) -> Eve
         if relative is not None:
             day = relative.isoformat()
             return EventDates(day, day, day)
-    if best_range is not None and (best is None or best_range[0] > best[0]):
+    inside = (
+        best is not None
+        and best_range is not None
+        and best[1].kind == "date"
+        and _within(best[1], best_range[1], text, publication_date)
+    )
+    if best_range is not None and (best is None or best_range[0] > best[0]) and not inside:
         (y1, m1, d1), (y2, m2, d2) = best_range[1].span
         sent = an.sentence_of(best_range[1].start)
         tense = _tense(an, sent)

@@ -123,7 +123,11 @@ _PERIOD_PATTERNS = [
     (re.compile(r"(перв|втор)\w*\s+полугоди\w*\s+(\d{4})", re.IGNORECASE), None),
     (_MONTHS_OF_YEAR, lambda m: f"{m.group(2)}-01..{m.group(2)}-{_months(m.group(1)):02d}"),
     (
-        re.compile(r"(?:\bза|\bв|по\s+итогам|\bна|\bк)\s+(\d{4})\s*(?:год|г\.)", re.IGNORECASE),
+        re.compile(
+            r"(?:\bза|\bв|по\s+итогам|\bна|\bк|до\s+конца|к\s+концу|в\s+течение)\s+"
+            r"(\d{4})\s*(?:год|г\.)",
+            re.IGNORECASE,
+        ),
         lambda m: m.group(1),
     ),
 ]
@@ -353,7 +357,9 @@ _RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|до|или)\s*$", re.IGNORECASE)
 _RELATIVE_YEAR = [
     (
         re.compile(
-            r"\b(?:в|за)\s+прошл\w+\s+год\w*|\bпрошлого\s+года|по\s+итогам\s+прошлого\s+года",
+            r"(?<!чем\s)(?<!сравнению\s)\b(?:в|за)\s+прошл\w+\s+год\w*|"
+            r"(?<!чем\s)(?<!сравнению\s)(?<!с\s)\bпрошлого\s+года|"
+            r"по\s+итогам\s+прошлого\s+года",
             re.IGNORECASE,
         ),
         -1,
@@ -491,7 +497,14 @@ def _period(
             break
         found = _sentence_period(text, an.sentences[k], an.sentences[k][1], publication_year)
         if found:
-            return None if ".." in found and "-" not in found else found  # plans: "2025..2030"
+            if ".." in found and "-" not in found:
+                return None  # a programme's term: "на 2025–2030 годы"
+            if any(
+                t.feats.get("Tense") == "Fut" or t.lemma in _PLAN_WORDS
+                for t in an.sentence_tokens(k)
+            ):
+                return None  # a plan's year is not the period of what follows
+            return found
     return None
 
 

@@ -424,7 +424,7 @@ def _government(
     return None
 
 
-_INTER = frozenset({"межправительственный", "межгосударственный"})
+_INTER = frozenset({"межправительственный", "межгосударственный", "совместный"})
 _INTER_HEADS = frozenset({"комиссия", "совет", "комитет"})
 
 
@@ -476,12 +476,18 @@ def _intergovernmental(
         if j < len(tokens) and tokens[j].text.lower() in ("в", "во"):
             after = _take(tokens, j + 1, "Loc", sent)
             j = after if after > j + 1 else j
+    if tokens[j].text.lower() == "между" and j + 1 in country_at if j < len(tokens) else False:
+        j += 1  # "... по сотрудничеству между Республикой Казахстан и Российской Федерацией"
     while j in country_at and country_at[j][2] != "adjective":
         j = country_at[j][0]
         if j + 1 < len(tokens) and tokens[j].text in ("и", "–", "-") and (j + 1) in country_at:
             j += 1
     if j == head_end:
         return None  # a bare "межправительственная комиссия" does not say which one
+    if tokens[k].lemma == "совместный" and not any(
+        "-" in tokens[i].text for i in range(k + 1, head_end)
+    ):
+        return None  # "совместная комиссия" is a body only with its states ("белорусско-иранская")
     head = to_case([t.text for t in tokens[k:head_end]], "nomn")
     rest = an.text[tokens[head_end].start : tokens[j - 1].stop] if j > head_end else ""
     used.update(range(k, j))
