@@ -265,6 +265,10 @@ _ALL = [
     _c("status", "string", "", "Outcome of a check: confirmed, flows_present, partners_only, no_flows, not_covered, no_flows_after, absent, absent_after_flows"),
     _c("n_blackouts", "int64", "count", "Number of blackouts touching a year"),
     _c("n_product_gaps", "int64", "count", "Number of expected products without flows in a year"),
+    _c("series", "string", "", "Label of one line of a chart: sector and source (coopstats.coverage.trade_beside_official)"),
+    _c("material", "string", "", "Critical raw material named in coopstats/data/critical_materials.csv (English)"),
+    _c("material_ru", "string", "", "The same material in Russian"),
+    _c("change", "float64", "", "value_end - value_start, in the unit of the measure", nullable=True),
     # quarantine ledger
     _c("file", "string", "", "File a ledger entry refers to"),
     _c("line", "int64", "", "1-based line in `file` (header = line 1)", nullable=True),
