@@ -71,10 +71,14 @@ def test_catalogue_errors_and_fallbacks():
     with pytest.raises(InvalidParameterError, match="language"):
         text.t("banner.synthetic", "de")
     assert text.column_label("value_usd", "ru") == "Стоимость (долл. США)"
-    # a registry column without a catalogue entry gets its name and unit
-    assert text.column_label("n_draws", "en") == "n draws (count)"
     assert text.column_label("made_up_column", "ru") == "made_up_column"
     assert isinstance(text.untranslated("ru"), list)
+
+
+def test_registry_column_without_a_catalogue_entry_gets_name_and_unit(monkeypatch):
+    monkeypatch.setattr(text, "has", lambda key: False)
+    assert text.column_label("n_draws", "en") == "n draws (count)"
+    assert text.column_label("value_usd", "ru") == "value usd (USD)"
 
 
 def test_catalogue_file_errors_name_file_line_column(tmp_path, monkeypatch):
