@@ -101,6 +101,14 @@ figure.coopstats-table figcaption { font-weight: bold; margin-bottom: .3rem; }
 .coopstats-footer { color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top: 2rem;
   padding-top: .5rem; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
+.coopstats-downloads { font-size: .85rem; margin: .4rem 0 .8rem; }
+.coopstats-downloads ol { margin: .2rem 0 .4rem; }
+/* the page PDF (headless Chromium) keeps the red synthetic banner and the table shading */
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .coopstats-downloads { display: none; }
+  figure.coopstats-table, .jp-OutputArea-output img { break-inside: avoid; }
+}
 """
 
 
