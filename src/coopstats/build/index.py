@@ -90,6 +90,8 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
             + (f' (<a href="{e(d.name)}/{lang}/{e(d.name)}.pdf">PDF</a>)' if built[lang].get("pdf")
                else "")
             + f' (<a href="{e(d.name)}/{lang}/CITATION">CITATION</a>)'
+            + (f" — {built[lang]['untranslated_cells']} prose cell(s) still in English"
+               if built[lang].get("untranslated_cells") else "")
             for lang in LANGUAGES
             if lang in built
         )
