@@ -555,6 +555,27 @@ def _noun_before(tokens: list[Token], i: int, sent: int) -> str | None:
     return None
 
 
+def _what_elsewhere(an: Analysis, i0: int, j: int, sent: int) -> str | None:
+    """Return ``what`` of a figure whose sentence names no noun before it.
+
+    "40% пришлось на продукцию машиностроения" -> the noun after a verb and a preposition;
+    "Он вырос ... и составил 1,3 млрд долларов" -> the measure of the sentence before.
+    """
+    tokens = an.tokens
+    k = j
+    while k < len(tokens) and k - j <= 4 and tokens[k].sent == sent:
+        t = tokens[k]
+        if _is_noun(t) and t.lemma not in _GENERIC and t.lemma not in _DURATION_NOUNS:
+            return t.lemma
+        if t.pos not in ("VERB", "AUX", "ADP", "ADV", "PART", "ADJ", "PUNCT", "DET"):
+            break
+        k += 1
+    first = an.first_token_at(an.sentences[sent][0])
+    if sent > 0 and first > 0:
+        return _measure_before(tokens, first, sent - 1)
+    return None
+
+
 def _measure_before(tokens: list[Token], i: int, sent: int) -> str | None:
     measures = measure_lemmas()
     generic = None
@@ -804,6 +825,8 @@ def find_figures(an: Analysis, *, publication_date=None) -> list[Figure]:
                 what = measure or (nxt if nxt not in _GENERIC else None)
             if what is None:
                 what = _noun_before(tokens, i0, sent)
+            if what is None:
+                what = _what_elsewhere(an, i0, j, sent)
             window = set()
             for t in tokens[max(0, i0 - 4) : min(len(tokens), j + 3)]:
                 if t.sent == sent:
