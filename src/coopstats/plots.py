@@ -39,6 +39,7 @@ __all__ = [
     "money_formatter",
     "money_scale_for",
     "hs_labels",
+    "code_labels",
 ]
 
 #: Label drawn on every figure that shows the synthetic demonstration panel (defined once,
@@ -288,6 +289,7 @@ def line_by_year(
     import seaborn as sns
 
     _require(frame, [x, y, hue], "line_by_year")
+    frame = code_labels(frame, [hue])
     with house_style():
         fig, ax = _new_figure()
         data = frame.sort_values([c for c in (hue, x) if c])
@@ -361,6 +363,7 @@ def bars(
     import seaborn as sns
 
     _require(frame, [x, y, hue], "bars")
+    frame = code_labels(frame, [hue, y if horizontal else x])
     category = y if horizontal else x
     if category == "hs6_code":  # products carry their HS description
         frame = hs_labels(frame)
@@ -388,6 +391,35 @@ def bars(
         if hue:
             ax.legend(title="", loc="best")
     return finish(fig, source=source, synthetic=synthetic)
+
+
+#: columns whose codes get their catalogue names on figures (legends, category axes)
+_CODE_COLUMNS = {"sector": "sector", "sectors": "sector", "bloc": "bloc", "blocs": "bloc"}
+
+
+def code_labels(frame: pd.DataFrame, columns: Sequence[str | None],
+                language: str | None = None) -> pd.DataFrame:
+    """Name sector and bloc codes in ``columns`` in the page language (``uav`` -> ``БПЛА``).
+
+    English keeps the codes as they are; other languages use the catalogue
+    (:func:`coopstats.text.t`, keys ``sector.<code>``, ``bloc.<code>``). Other columns and
+    codes without a catalogue name are left unchanged.
+    """
+    from .text import check_language, has, page_language, t
+
+    language = check_language(language or page_language())
+    if language == "en":
+        return frame
+    out = frame
+    for col in columns:
+        prefix = _CODE_COLUMNS.get(col or "")
+        if prefix and col in frame.columns:
+            out = out.copy() if out is frame else out
+            out[col] = frame[col].map(
+                lambda v, p=prefix: t(f"{p}.{v}", language) if isinstance(v, str)
+                and has(f"{p}.{v}") else v
+            )
+    return out
 
 
 def hs_labels(frame: pd.DataFrame, *, column: str = "hs6_code", width: int = 42,
@@ -474,6 +506,7 @@ def event_timeline(
     import seaborn as sns
 
     _require(frame, [date, label, group], "event_timeline")
+    frame = code_labels(frame, [group])
     data = frame.assign(**{date: pd.to_datetime(frame[date], errors="raise")})
     undated = int(data[date].isna().sum())
     data = data.dropna(subset=[date]).sort_values([date, label])
