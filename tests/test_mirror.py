@@ -68,7 +68,9 @@ def test_concentration_suppliers_dependency_and_substitution_carry_mirror_share(
     assert p.loc[(2022, "854231"), "mirror_share_pct"] == pytest.approx(100 * 120 / 150)
     assert p.loc[(2022, "847330"), "mirror_share_pct"] == 100.0
     sub = localization.substitution_capacity(mixed, bloc="EAEU", members=MEMBERS)
-    assert not sub.products.empty
+    s = sub.products.set_index(["year", "importer_iso3", "hs6_code"])
+    assert s.loc[(2022, "RUS", "854231"), "mirror_share_pct"] == 100.0
+    assert s.loc[(2022, "KAZ", "854231"), "mirror_share_pct"] == 0.0
 
 
 def test_growth_and_priority_accept_mixed_bases(mixed):

@@ -1272,7 +1272,8 @@ def substitution_capacity(
     -------
     SubstitutionResult
         ``products``: ``year, bloc, importer_iso3, hs6_code, extra_imports_usd,
-        partner_exports_usd, coverage_ratio, is_coverable`` (coverage >= 1);
+        partner_exports_usd, coverage_ratio, is_coverable`` (coverage >= 1), and
+        ``mirror_share_pct`` of the extra-bloc imports when the trade has ``flow_basis``;
         ``sectors``: ``year, bloc, importer_iso3, sector, extra_imports_usd,
         coverable_imports_usd, coverable_share_pct, n_products, n_coverable``.
 
@@ -1337,6 +1338,8 @@ def substitution_capacity(
     out["partner_exports_usd"] = out["partner_exports_usd"].fillna(0.0)  # no exporting partner
     out["coverage_ratio"] = out["partner_exports_usd"] / out["extra_imports_usd"]
     out["is_coverable"] = out["coverage_ratio"] >= 1.0
+    extra = tr[tr["importer_member"] & ~tr["exporter_member"]]
+    out = _add_mirror_share(out, extra, ["year", "importer_iso3", "hs6_code"], "extra_imports_usd")
     out.insert(1, "bloc", bloc)
     sec = _with_sectors(out, sector_map, include_total=include_total, source=trade)
     sec = sec.assign(_cov=np.minimum(sec["partner_exports_usd"], sec["extra_imports_usd"]))
