@@ -210,16 +210,20 @@ def test_empty_frame_says_what_is_absent_and_what_fills_it():
 
 
 # ---------------------------------------------------------------------------- the real extract
-def read_extract(shared_dir) -> pd.DataFrame:
-    """The real BACI V202601 extract as a canonical trade frame (codes via the release's own
-    country dictionary)."""
-    codes = pd.read_csv(
-        shared_dir / "data/baci/country_codes_V202601.csv", dtype=str, keep_default_na=False
-    )
+def read_extract(shared_dir, folder: str = "baci/extracts") -> pd.DataFrame:
+    """The real BACI V202601 extract as a canonical trade frame, countries mapped with the
+    release's own dictionary: ``shared_dir/data/baci/extracts`` (dictionary in
+    ``data/baci``) by default, or ``<dir>/<folder>`` holding files and dictionary together
+    (the copy shipped in ``data/raw/baci``)."""
+    if folder == "baci/extracts":
+        files, dictionary = shared_dir / "data/baci/extracts", shared_dir / "data/baci"
+    else:
+        files = dictionary = shared_dir / folder
+    codes = pd.read_csv(dictionary / "country_codes_V202601.csv", dtype=str, keep_default_na=False)
     iso3 = dict(zip(codes["country_code"].astype(int), codes["country_iso3"], strict=True))
     parts = []
     for name in EXTRACTS:
-        raw = pd.read_csv(shared_dir / "data/baci/extracts" / name, dtype={"k": str})
+        raw = pd.read_csv(files / name, dtype={"k": str})
         parts.append(
             pd.DataFrame(
                 {
@@ -387,3 +391,12 @@ def test_real_data_section_reads_only_real_partitions(tmp_path, panel):
     assert "No BLR↔RUS flow in either direction in 2022, 2023" in text
     none = cv.real_data_section(tmp_path, countries=["BLR"], exclude=["BACI_HS92_V202601"])
     assert none.startswith("No other real trade dataset")
+
+
+def test_the_copy_shipped_in_data_raw_has_the_same_blackout(root):
+    """The extract also ships in data/raw/baci (no ../shared needed): same counts, same finding."""
+    trade = read_extract(root / "data" / "raw", folder="baci")
+    res = cv.coverage(trade, countries=["BLR", "RUS"])
+    pair = res.blackouts.query("origin == 'reference' and kind == 'pair'").iloc[0]
+    assert pair["status"] == "confirmed" and pair["years_checked"] == "2022,2024"
+    assert len(trade) == 23_167 + 21_723
