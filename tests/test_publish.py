@@ -264,7 +264,10 @@ def test_report_folder_in_both_languages(tmp_path, monkeypatch):
     assert 'href="en/index.html"' in landing and 'href="ru/index.html"' in landing
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="eaeu_overview/en/index.html"' in index
-    assert 'href="eaeu_overview/ru/index.html"' in index
+    assert 'href="eaeu_overview/ru/index.html"' in index and 'href="index.ru.html"' in index
+    index_ru = (reports / "index.ru.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in index_ru and "Отчёты coopstats" in index_ru
+    assert '<a href="eaeu_overview/ru/index.html">' in index_ru
     # a rebuild takes both languages from the cache and leaves the files as they were
     before = {p: p.read_bytes() for p in reports.rglob("*") if p.is_file()
               and p.suffix in (".svg", ".png", ".csv")}

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from ..errors import MissingDataError
-from ..provenance import SYNTHETIC_BANNER
 from .definitions import load_definitions
 from .render import banner, build_stamp, stamp_line, write_if_changed
 
@@ -29,8 +28,11 @@ def _vintage_lines(inputs: list[dict]) -> list[tuple[str, str]]:
     return lines
 
 
-def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
+def write_index(root: str | Path, *, stamp: str | None = None, language: str = "en") -> Path:
     """Write ``reports/index.html`` listing every defined report that has been built.
+
+    The English index also writes its Russian twin ``reports/index.ru.html`` (``language="ru"``:
+    Russian titles, labels and links to the Russian pages); each links the other.
 
     Each entry: title (linked), description, notebook, parameters, data vintage, and the
     synthetic banner where the report uses the demonstration panel. Definitions without a
@@ -47,8 +49,10 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
         definitions = []
     items = []
     any_synthetic = False
-    from ..text import LANGUAGES
-    from .publish import page_href, report_title, seed_systems_html
+    from ..text import LANGUAGES, check_language, t
+    from .publish import page_href, report_description, report_title, seed_systems_html
+
+    check_language(language)
 
     for d in definitions:
         built = {}
@@ -68,8 +72,10 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
                 )
         if not built:
             state = "not built yet: its last build failed" if failed else "not built yet"
+            state = t("page.not_built", language) if language != "en" else state
             items.append(
-                f'<li class="report missing" id="{e(d.name)}"><h2>{e(d.title)}</h2>{failed}'
+                f'<li class="report missing" id="{e(d.name)}"><h2>'
+                f"{e(report_title(d, language))}</h2>{failed}"
                 f"<p>{state} (<code>coopstats report --only {e(d.name)}</code>)</p></li>"
             )
             continue
@@ -83,7 +89,8 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
             f"<li><code>{e(path)}</code>: {e(text)}</li>"
             for path, text in _vintage_lines(info["inputs"])
         )
-        flag = f'<p class="coopstats-synthetic">{SYNTHETIC_BANNER}</p>' if info["synthetic"] else ""
+        flag = (f'<p class="coopstats-synthetic">{e(t("banner.synthetic", language))}</p>'
+                if info["synthetic"] else "")
         versions = " · ".join(
             f'<a href="{e(page_href(d.name, lang))}" hreflang="{lang}">'
             f"{'English' if lang == 'en' else 'Русский'}</a>"
@@ -99,27 +106,37 @@ def write_index(root: str | Path, *, stamp: str | None = None) -> Path:
         n_tab = sum(o["kind"] == "table" for o in info.get("outputs", []))
         ru_title = (
             f'<p class="meta" lang="ru">{e(report_title(d, "ru"))}</p>'
-            if "ru" in built and report_title(d, "ru") != d.title
+            if language == "en" and "ru" in built and report_title(d, "ru") != d.title
             else ""
         )
+        own = built.get(language, info)
+        href = page_href(d.name, language) if language in built else info["html"]
+        outputs = t("page.n_outputs", language, n_fig=n_fig, n_tab=n_tab)
         items.append(
-            f'<li class="report" id="{e(d.name)}"><h2><a href="{e(info["html"])}">'
-            f'{e(info["title"])}</a></h2>{flag}{failed}{ru_title}'
-            f'<p class="meta">{versions} · {n_fig} figures (SVG, PDF, PNG), {n_tab} tables (CSV)'
-            f"</p>"
-            f"<p>{e(info['description'])}</p>"
-            f'<p class="meta">notebook <code>notebooks/{e(info["notebook"])}</code></p>'
-            f"<details><summary>parameters</summary><ul>{params}</ul></details>"
-            f'<p class="meta">data vintage:</p><ul class="vintage">{vintage}</ul></li>'
+            f'<li class="report" id="{e(d.name)}"><h2><a href="{e(href)}">'
+            f'{e(report_title(d, language) if language != "en" else own["title"])}</a></h2>'
+            f"{flag}{failed}{ru_title}"
+            f'<p class="meta">{versions} · {e(outputs)}</p>'
+            f"<p>{e(report_description(d, language) if language != 'en' else own['description'])}"
+            "</p>"
+            f'<p class="meta">{e(t("page.notebook", language))} '
+            f'<code>notebooks/{e(info["notebook"])}</code></p>'
+            f"<details><summary>{e(t('page.parameters', language))}</summary><ul>{params}</ul>"
+            "</details>"
+            f'<p class="meta">{e(t("page.data_vintage", language))}:</p>'
+            f'<ul class="vintage">{vintage}</ul></li>'
         )
     from .. import __version__
 
+    other = "index.ru.html" if language == "en" else "index.html"
+    switch = (f'<nav><a href="{other}" hreflang="{"ru" if language == "en" else "en"}">'
+              f'{e(t("page.other_language", language))}</a></nav>')
     page = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>coopstats reports</title>
+<title>{e(t("page.index_title", language))}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 960px;
   margin: 0 auto; padding: 0 1.2rem 2rem; color: #222; }}
@@ -137,22 +154,24 @@ footer {{ color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top:
 </style>
 </head>
 <body>
-{banner(any_synthetic, f"Reports marked below use {SYNTHETIC_BANNER}")}
-<h1>coopstats reports</h1>
-<p>Technological-sovereignty cooperation in the EAEU, the CIS, the CSTO and the Union State.
-Each report is a notebook executed with the parameters shown; code is hidden, and every report
-ends with a provenance block (parameters, software, input files with SHA-256).</p>
+{banner(any_synthetic, t("banner.synthetic_index", language))}
+{switch}
+<h1>{e(t("page.index_title", language))}</h1>
+<p>{e(t("page.index_intro", language))}</p>
 {seed_systems_html({d.name for d in definitions})}
 <ul class="reports">
 {chr(10).join(items)}
 </ul>
 <footer>
-<p>coopstats {e(__version__)} &middot; rebuild with <code>make report</code></p>
+<p>coopstats {e(__version__)} &middot; {e(t("page.rebuild", language))} <code>make report</code></p>
 {stamp_line(stamp)}
 </footer>
 </body>
 </html>
 """
-    path = root / "reports" / "index.html"
+    path = root / "reports" / ("index.html" if language == "en" else f"index.{language}.html")
     write_if_changed(path, page)
+    if language == "en":
+        for other in LANGUAGES[1:]:
+            write_index(root, stamp=stamp, language=other)
     return path
