@@ -45,6 +45,10 @@ USD 3,2541 ▲ EUR 3,5120 ▼
         ("Опубликовано: 14 мая", "stamp"),
         ("Обновлено: 15.05.2025, 09:12", "stamp"),
         ("16:00 03.10.2025 (обновлено: 16:08 03.10.2025)", "stamp"),
+        ("14 мая 2025 12:30 | Экономика", "stamp"),
+        ("Пресс-релиз, 14 мая 2025 года", "stamp"),
+        ("Дата изменения: 22.10.2025", "stamp"),
+        ("Форум пройдет 14 мая 2025 года в Минске", None),
         ("№ 87 (25431)", "numbers"),
         ("Выпуск № 45 от 14 мая", "widget"),
         ("ВКонтакте Одноклассники Telegram", "share"),
@@ -268,6 +272,7 @@ def test_every_un_member_state_has_a_russian_name_and_one_string_resolves():
     assert members <= set(official["iso3"])
     assert geo.to_iso3("Беларусь") == "BLR"
     assert geo.to_iso3(112) == "BLR"
+    assert geo.to_iso3(["РБ", "РК", "КР", "РУз", "РА"]) == ["BLR", "KAZ", "KGZ", "UZB", "ARM"]
     assert geo.to_iso3(["Республики Беларусь"]) == ["BLR"]
     assert geo.to_iso3(["Эсватини", "ДРК", "Конго", "Северной Македонии", "Того"]) == [
         "SWZ",

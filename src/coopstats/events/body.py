@@ -113,6 +113,10 @@ _CURRENCY = re.compile(r"\b(?:USD|EUR|RUB|BYN|KZT|CNY|UZS|KGS|AMD|TJS|GBP)\b|[$�
 _DECIMAL = re.compile(r"\d+[.,]\d+")
 _WORD = re.compile(r"[^\W\d_][^\W\d_\-‑]*", re.UNICODE)
 _SENT_END = re.compile(r"[.!?…»\"]\s*$")
+_FULL_DATE = re.compile(
+    rf"(?<![\d.])\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?![\d.])|\d{{1,2}}\s+{_MONTH_WORD}\s+\d{{4}}",
+    re.IGNORECASE,
+)
 _FULL_STOP = re.compile(r"[.!?…][»\"]?\s*$")
 _MENU_SEP = re.compile(r"\s[|•·/]\s|\s{3,}|\t")
 _NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s*\S")
@@ -141,6 +145,14 @@ def clutter_reason(line: str) -> str | None:
         return None
     if _STAMP_ONLY.match(text) or _STAMP_LABEL.match(text):
         return "stamp"
+    rest = _words(_FULL_DATE.sub(" ", text))
+    rest = [w for w in rest if w.lower() not in ("года", "год", "г")]
+    if (
+        not _SENT_END.search(text)
+        and _FULL_DATE.search(text)
+        and (len(rest) <= 2 or (len(rest) < 8 and re.search(r"(?<!\d)\d{1,2}:\d{2}(?!\d)", text)))
+    ):
+        return "stamp"  # "14 мая 2025 12:30 | Экономика", "Экономика, 14.05.2025"
     if _CUT_MARKERS.match(text) and len(_words(text)) <= 6:
         return "cut"
     if _DROP_LINE.match(text):
