@@ -364,3 +364,18 @@ def test_records_written_before_issue_14_read_back(tmp_path):
     assert rec["event_date_start"] == rec["event_date_end"] == "2025-03-06"
     assert rec["organization_details"] == [{"name": "Интеграл", "type": None, "country": None}]
     assert rec["figures"][0]["qualifier"] is None and rec["body_found"] is True
+
+
+def test_background_dates_do_not_beat_the_event():
+    rec = extract_text(
+        "Напомним, 3 марта в Москве прошла встреча министров. 12 мая стороны подписали "
+        "соглашение.",
+        doc="b",
+        publication_date="2025-05-13",
+    )
+    assert rec["event_date"] == "2025-05-12"
+
+
+def test_formation_is_not_education():
+    rec = extract_text("12 мая обсудили торговлю. С момента образования СНГ прошло 30 лет.", doc="e")
+    assert "science_education" not in rec["sectors"]

@@ -11,7 +11,9 @@ scored:
   dates) are dropped;
 - +2 when its sentence names a meeting (состояться, пройти, провести, встретиться,
   заседание, встреча, переговоры, форум ...), +1 when it names an action of one (обсудить,
-  подписать, принять, рассмотреть, одобрить ...), +1 when it is in the first three sentences;
+  подписать, принять, рассмотреть, одобрить ...), +1 when it is in the first three sentences,
+  -3 in background ("Напомним, ...", "Ранее ...") and next-meeting ("Следующее заседание
+  пройдет ...") sentences;
 - "сегодня", "вчера", "позавчера" in a sentence about a meeting count from the agency
   dateline, else from the publication date, when no dated candidate was found;
 - a news-agency dateline ("ТАШКЕНТ, 3 окт — Sputnik", "МИНСК, 13 мая (БелТА) –") is used
@@ -331,12 +333,26 @@ def _score(an: Analysis, d: DateMention) -> float:
     words = set()
     for tok in an.sentence_tokens(sent):
         words |= tok.lemmas
+    a, b = an.sentences[sent]
+    background = bool(_BACKGROUND.match(an.text[a:b]))
+    upcoming = bool(words & {"следующий", "очередной"}) and any(
+        t.feats.get("Tense") == "Fut" for t in an.sentence_tokens(sent)
+    )
     return (
         1
         + (2 if words & _MEETING_WORDS else 0)
         + (1 if words & _ACTION_WORDS else 0)
         + (1 if sent < 3 else 0)
+        - (3 if background or upcoming else 0)
     )
+
+
+#: Sentences about earlier events ("Напомним, ...", "Ранее ...", "Как сообщалось, ...").
+_BACKGROUND = re.compile(
+    r"\s*(?:напомним|напомню|ранее|как\s+сообщалось|как\s+сообщал|как\s+писал|"
+    r"в\s+прошлый\s+раз|предыдущее\s+заседание|предыдущая\s+встреча)\b",
+    re.IGNORECASE,
+)
 
 
 def _iso(year: int | None, month: int, day: int) -> str | None:
