@@ -10,15 +10,8 @@ import pytest
 import scipy.linalg
 
 from coopstats.errors import CoopstatsWarning, InvalidParameterError
-from coopstats.gravity import (
-    BlackoutError,
-    bloc_terms,
-    event_study,
-    event_terms,
-    gravity_panel,
-    ppml,
-    sector_event_studies,
-)
+from coopstats.event_study import BlackoutError, event_study, event_terms, sector_event_studies
+from coopstats.gravity import bloc_terms, gravity_panel, ppml
 
 # real codes so that bloc dummies come from coopstats.geo: the EAEU starts on 2015-01-01
 # (ARM, BLR, KAZ, KGZ, RUS with the year-end rule), so intra_EAEU switches on in 2015
@@ -377,7 +370,8 @@ def test_sector_event_studies_estimate_refuse_and_skip():
 
 
 def test_bloc_effects_level_profile_and_statements():
-    from coopstats.gravity import bloc_effects, bloc_effects_statement
+    from coopstats.gravity import bloc_effects
+    from coopstats.gravity_text import bloc_effects_statement
 
     res = bloc_effects(simulate(8), blocs=["EAEU", "UNION_STATE"])
     prof = res.profile_frame()
@@ -404,7 +398,7 @@ def test_bloc_effects_level_profile_and_statements():
 
 
 def test_method_statements_state_the_limits_in_both_languages():
-    from coopstats.gravity import method_statement
+    from coopstats.gravity_text import method_statement
 
     for kind in ("gravity", "event_study"):
         assert "What it cannot tell" in method_statement(kind)
@@ -414,7 +408,7 @@ def test_method_statements_state_the_limits_in_both_languages():
 
 
 def test_attempt_event_study_keeps_the_refusal_and_says_why():
-    from coopstats.gravity import attempt_event_study
+    from coopstats.event_study import attempt_event_study
 
     t, smap = _event_data(11, 0.4, blackout=True)
     out = attempt_event_study(t, pairs=PAIRS, event_year=2016, sector_map=smap,
@@ -439,7 +433,7 @@ def test_event_study_refuses_an_event_after_the_data():
 
 
 def test_page_text_in_both_languages():
-    from coopstats.gravity import page_text
+    from coopstats.gravity_text import page_text
 
     assert page_text("gravity.profile_title", sector="uav", y0=2015) == (
         "uav: change of the intra-bloc premium since 2015"
