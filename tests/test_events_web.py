@@ -368,8 +368,7 @@ def test_records_written_before_issue_14_read_back(tmp_path):
 
 def test_background_dates_do_not_beat_the_event():
     rec = extract_text(
-        "Напомним, 3 марта в Москве прошла встреча министров. 12 мая стороны подписали "
-        "соглашение.",
+        "Напомним, 3 марта в Москве прошла встреча министров. 12 мая стороны подписали соглашение.",
         doc="b",
         publication_date="2025-05-13",
     )
@@ -377,5 +376,18 @@ def test_background_dates_do_not_beat_the_event():
 
 
 def test_formation_is_not_education():
-    rec = extract_text("12 мая обсудили торговлю. С момента образования СНГ прошло 30 лет.", doc="e")
+    rec = extract_text(
+        "12 мая обсудили торговлю. С момента образования СНГ прошло 30 лет.", doc="e"
+    )
     assert "science_education" not in rec["sectors"]
+
+
+def test_extract_text_takes_an_html_page_too():
+    rec = extract_text(
+        '<html><head><meta name="date" content="2025-05-15"></head><body><nav>Главная | '
+        "Новости | USD 3,25</nav><article><p>Вчера в Минске прошли переговоры о поставках 40 "
+        "станков в Узбекистан.</p></article></body></html>",
+        doc="h",
+    )
+    assert rec["event_date"] == "2025-05-14"
+    assert [(f["value"], f["unit"]) for f in rec["figures"]] == [(40, "count")]

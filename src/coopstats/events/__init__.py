@@ -9,7 +9,8 @@ Public API (models load lazily on first use, never at import):
 - notebook views :func:`timeline`, :func:`country_sector_matrix`, :func:`link_figures_to_facts`,
 - :func:`register` for ``coopstats events extract``.
 
-Modules: ``reader`` (files, encodings, HTML, clutter), ``nlp`` (natasha/pymorphy3),
+Modules: ``reader`` (files, encodings, HTML via trafilatura), ``body`` (article body vs page
+clutter: counters, tickers, stamps, menus, related links), ``nlp`` (natasha/pymorphy3),
 ``lexicon`` (data files and matcher), ``subjects`` (countries, sectors), ``dates``,
 ``figures``, ``organizations``,
 ``extract`` (records and frames), ``views`` (notebook helpers), ``cli``.

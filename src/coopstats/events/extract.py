@@ -50,7 +50,15 @@ from .figures import find_figures
 from .lexicon import bloc_matcher
 from .nlp import analyse
 from .organizations import find_organizations
-from .reader import DEFAULT_MAX_CHARS, SUFFIXES, body_warnings, read_document, split_text
+from .reader import (
+    DEFAULT_MAX_CHARS,
+    SUFFIXES,
+    body_warnings,
+    html_to_text,
+    looks_like_html,
+    read_document,
+    split_text,
+)
 from .subjects import body_name_tokens, find_countries, find_sectors
 
 __all__ = [
@@ -175,7 +183,8 @@ def extract_text(
     Parameters
     ----------
     text
-        The press release (plain text; use :func:`extract_events` for HTML files).
+        The press release: plain text, or an HTML page (its article is extracted first,
+        as for ``.html`` files).
     doc
         Id of the document (the file stem), the record's ``doc``.
     publication_date
@@ -207,7 +216,12 @@ def extract_text(
     pub = _parse_date(publication_date, "publication_date")
     if not text.strip():
         raise InvalidParameterError("text", text[:40], "a non-empty press release", why="no text")
+    pub_meta = None
+    if looks_like_html(text):
+        text, pub_meta = html_to_text(text)
     body = split_text(text)
+    if pub_meta and not body.publication_date:
+        body.publication_date = pub_meta
     if len(body.text) > max_chars:
         raise InvalidParameterError(
             "text",

@@ -39,6 +39,9 @@ __all__ = [
     "decode_bytes",
     "html_to_text",
     "clean_text",
+    "looks_like_html",
+    "split_text",
+    "body_warnings",
     "SUFFIXES",
     "DEFAULT_MAX_CHARS",
 ]
@@ -291,11 +294,16 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
     return body.strip(), meta_date
 
 
-def _is_html(text: str, suffix: str) -> bool:
-    if suffix in (".html", ".htm"):
-        return True
+def looks_like_html(text: str) -> bool:
+    """Tell whether ``text`` is an HTML page or fragment (it starts with a usual tag)."""
     head = text.lstrip()[:200].lower()
-    return head.startswith(("<!doctype html", "<html", "<body", "<div", "<p>", "<article"))
+    return head.startswith(
+        ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article", "<main")
+    )
+
+
+def _is_html(text: str, suffix: str) -> bool:
+    return suffix in (".html", ".htm") or looks_like_html(text)
 
 
 def clean_text(text: str) -> tuple[str, str | None]:
