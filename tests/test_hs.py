@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopstats import geo, hs, reference
+from coopstats import geo, hs, hs_revisions, hs_sectors, reference
 from coopstats.errors import DataFileError, InvalidParameterError
 
 
@@ -114,12 +114,12 @@ def test_hs17_code_list_equals_the_real_baci_product_dictionary(shared_dir):
 
 
 def test_sector_table_columns_and_provenance():
-    t = hs.sector_table()
+    t = hs_sectors.sector_table()
     for col in ["sector", "hs_revision", "hs6_code", "rationale", "source"]:
         assert col in t.columns
     assert t["hs6_code"].str.fullmatch(r"\d{6}").all()
     assert (t["rationale"].str.len() > 10).all() and (t["source"].str.len() > 10).all()
-    assert set(hs.sectors(taxonomy="coopstats")) == {
+    assert set(hs_sectors.sectors(taxonomy="coopstats")) == {
         "microelectronics",
         "machine_tools",
         "advanced_materials",
@@ -133,25 +133,25 @@ def test_sector_table_columns_and_provenance():
 
 
 def test_sector_codes_by_revision():
-    micro = hs.sector_codes("microelectronics")
+    micro = hs_sectors.sector_codes("microelectronics")
     assert {"854231", "854232", "854233", "854239", "854290", "848620", "381800"} <= set(micro)
-    tools = hs.sector_codes("machine_tools")
+    tools = hs_sectors.sector_codes("machine_tools")
     assert tools[0].startswith("8456") and tools[-1].startswith("8466")
-    assert hs.sector_codes("uav") == ["880211", "880220"]
-    uav22 = hs.sector_codes("uav", revision="HS22")
+    assert hs_sectors.sector_codes("uav") == ["880211", "880220"]
+    uav22 = hs_sectors.sector_codes("uav", revision="HS22")
     assert "880622" in uav22 and not any(c.startswith("8802") for c in uav22)
-    micro22 = hs.sector_codes("microelectronics", revision="HS22")
+    micro22 = hs_sectors.sector_codes("microelectronics", revision="HS22")
     assert {"854141", "854151"} <= set(micro22) and "854140" not in micro22
-    assert {"846223", "846211"} <= set(hs.sector_codes("machine_tools", revision="HS22"))
+    assert {"846223", "846211"} <= set(hs_sectors.sector_codes("machine_tools", revision="HS22"))
     with pytest.raises(InvalidParameterError, match="sector"):
-        hs.sector_codes("semiconductors")
+        hs_sectors.sector_codes("semiconductors")
     # optics has no HS22 rules: its HS22 list is derived from HS17 with the UNSD tables
-    optics22 = hs.sector_table().query("sector == 'optics' and hs_revision == 'HS22'")
+    optics22 = hs_sectors.sector_table().query("sector == 'optics' and hs_revision == 'HS22'")
     assert len(optics22) > 40 and optics22["rule"].str.startswith("derived from HS17").all()
 
 
 def test_chpl_has_fifty_hs22_codes_in_six_tiers():
-    t = hs.sector_table()
+    t = hs_sectors.sector_table()
     chpl = t[(t["taxonomy"] == "CHPL") & (t["hs_revision"] == "HS22")]
     assert len(chpl) == 50 and chpl["hs6_code"].is_unique
     sizes = chpl.groupby("sector").size().to_dict()
@@ -163,7 +163,7 @@ def test_chpl_has_fifty_hs22_codes_in_six_tiers():
         "chpl_tier_4a": 11,
         "chpl_tier_4b": 5,
     }
-    assert hs.sector_codes("chpl_tier_1", revision="HS22") == [
+    assert hs_sectors.sector_codes("chpl_tier_1", revision="HS22") == [
         "854231",
         "854232",
         "854233",
@@ -173,17 +173,17 @@ def test_chpl_has_fifty_hs22_codes_in_six_tiers():
 
 def test_chpl_hs17_equivalents_go_through_the_concordance():
     hs17 = set(hs.hs6_codes("HS17"))
-    conc = hs.concordance()
-    for sector in hs.sectors(taxonomy="CHPL"):
-        new = [c for c in hs.sector_codes(sector, revision="HS22") if c not in hs17]
+    conc = hs_revisions.concordance()
+    for sector in hs_sectors.sectors(taxonomy="CHPL"):
+        new = [c for c in hs_sectors.sector_codes(sector, revision="HS22") if c not in hs17]
         back = set(conc.loc[conc["to_code"].isin(new), "from_code"])
-        assert back <= set(hs.sector_codes(sector, revision="HS17")), sector
-    assert "880330" in hs.sector_codes("chpl_tier_3b")  # HS22 880730 <- HS17 880330
-    assert "854890" in hs.sector_codes("chpl_tier_2")  # HS22 854800 <- HS17 854890
+        assert back <= set(hs_sectors.sector_codes(sector, revision="HS17")), sector
+    assert "880330" in hs_sectors.sector_codes("chpl_tier_3b")  # HS22 880730 <- HS17 880330
+    assert "854890" in hs_sectors.sector_codes("chpl_tier_2")  # HS22 854800 <- HS17 854890
 
 
 def test_concordance_is_explicit_one_to_many_for_changed_codes():
-    c = hs.concordance()
+    c = hs_revisions.concordance()
     assert list(c.columns) == [
         "from_revision",
         "from_code",
@@ -204,20 +204,20 @@ def test_concordance_is_explicit_one_to_many_for_changed_codes():
 
 
 def test_convert_codes_keeps_unchanged_codes_and_expands_splits():
-    out = hs.convert_codes(["854140", "854231"], from_revision="HS17", to_revision="HS22")
+    out = hs_revisions.convert_codes(["854140", "854231"], from_revision="HS17", to_revision="HS22")
     assert out[out["from_code"] == "854231"][["to_code", "relation"]].values.tolist() == [
         ["854231", "unchanged"]
     ]
     assert len(out[out["from_code"] == "854140"]) == 4
-    back = hs.convert_codes(["880730"], from_revision="HS22", to_revision="HS17")
+    back = hs_revisions.convert_codes(["880730"], from_revision="HS22", to_revision="HS17")
     assert back["to_code"].tolist() == ["880330"]
     assert back["relation"].tolist() == ["one_to_one"]
-    rev = hs.convert_codes(["854141"], from_revision="HS22", to_revision="HS17")
+    rev = hs_revisions.convert_codes(["854141"], from_revision="HS22", to_revision="HS17")
     assert rev[["to_code", "relation"]].values.tolist() == [["854140", "many_to_one"]]
 
 
 def test_sector_map_feeds_analyses():
-    m = hs.sector_map()
+    m = hs_sectors.sector_map()
     assert list(m.columns) == ["hs6_code", "sector"]
     assert set(m["sector"]) == {
         "microelectronics",
@@ -238,24 +238,25 @@ def fixture_hs_data_dir(tmp_path, monkeypatch):
     shutil.copytree(src, dst)
     monkeypatch.setattr(reference, "path", lambda name: dst / name)
     monkeypatch.setattr(geo, "data_path", lambda name: dst / name)
-    monkeypatch.setattr(hs, "data_path", lambda name: dst / name)
+    for module in (hs, hs_revisions, hs_sectors):
+        monkeypatch.setattr(module, "data_path", lambda name: dst / name)
     caches = [
-        hs._rules,
-        hs._table,
-        hs._explicit_table,
-        hs._concordance,
-        hs._code_list,
+        hs_sectors._rules,
+        hs_sectors._table,
+        hs_sectors._explicit_table,
+        hs_revisions._concordance,
+        hs.code_list,
         hs._products,
-        hs._correlation,
-        hs._correspondence,
-        hs._conversion,
-        hs._conversion_links,
-        hs._DIRECT_PAIRS,
-        hs._sitc,
-        hs._oecd_items,
-        hs._sorted_codes,
-        hs._derivation_inputs,
-        hs._hs_to_sitc,
+        hs_revisions._correlation,
+        hs_revisions._correspondence,
+        hs_revisions._conversion,
+        hs_revisions._conversion_links,
+        hs_revisions._DIRECT_PAIRS,
+        hs_revisions._sitc,
+        hs_sectors._oecd_items,
+        hs_sectors._sorted_codes,
+        hs_revisions._derivation_inputs,
+        hs_revisions._hs_to_sitc,
     ]
     for c in caches:
         c.cache_clear()
@@ -271,7 +272,7 @@ def test_sector_file_errors_name_file_line_column_value(hs_data_dir):
     lines[2] = lines[2].replace(",8542,", ",85420,", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataFileError) as info:
-        hs.sector_table()
+        hs_sectors.sector_table()
     assert (info.value.path, info.value.line, info.value.column, info.value.value) == (
         str(path),
         3,
@@ -288,7 +289,7 @@ def test_sector_rule_matching_no_code_is_an_error(hs_data_dir):
             "coopstats,optics,HS17,9099,test rule for a heading that does not exist,test source\n"
         )
     with pytest.raises(DataFileError, match="matches no HS17") as info:
-        hs.sector_table()
+        hs_sectors.sector_table()
     assert info.value.value == "9099" and info.value.column == "hs_code"
 
 
@@ -297,5 +298,5 @@ def test_concordance_file_rejects_unknown_relation(hs_data_dir):
     text = path.read_text(encoding="utf-8").replace("one_to_many", "split", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError, match="unknown relation") as info:
-        hs.concordance()
+        hs_revisions.concordance()
     assert info.value.column == "relation" and info.value.value == "split"

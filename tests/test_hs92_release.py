@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from coopstats import geo, hs
+from coopstats import geo, hs, hs_revisions
 from coopstats.sources import store
 from coopstats.sources.processed import load_processed, sector_map_for
 
@@ -37,7 +37,7 @@ def test_the_release_builds_as_one_hs92_dataset(hs92_release_processed):
 def test_the_hs92_panel_converts_to_hs17_and_hs22_with_totals_kept(hs92_release_processed):
     trade = store.read_partitioned("trade", hs92_release_processed, years=[2021, 2024])
     for target in ("HS17", "HS22"):
-        out = hs.convert_revision(trade, target)
+        out = hs_revisions.convert_revision(trade, target)
         before = trade.groupby("year")["value_usd"].sum()
         after = out.groupby("year")["value_usd"].sum()
         np.testing.assert_allclose(after.to_numpy(), before.to_numpy(), rtol=1e-12)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopstats import hs
+from coopstats import hs, hs_revisions, hs_sectors
 from coopstats.columns import COLUMNS
 from coopstats.errors import UnmappedCodeError
 
@@ -29,31 +29,33 @@ def test_every_revision_has_codes_descriptions_and_every_list():
         .startswith("Electronic circuits")
     )
     for rev in hs.HS_REVISIONS:
-        for taxonomy in hs.TAXONOMIES:
-            smap = hs.sector_map(revision=rev, taxonomy=taxonomy)
+        for taxonomy in hs_sectors.TAXONOMIES:
+            smap = hs_sectors.sector_map(revision=rev, taxonomy=taxonomy)
             assert len(smap) > 20, (rev, taxonomy)
             assert set(smap["hs6_code"]) <= set(hs.hs6_codes(rev)), (rev, taxonomy)
-        assert set(hs.sector_map(revision=rev)["sector"]) == set(hs.sectors(taxonomy="coopstats"))
-    assert len(hs.sector_map(revision="HS12")) > 100
+        assert set(hs_sectors.sector_map(revision=rev)["sector"]) == set(
+            hs_sectors.sectors(taxonomy="coopstats")
+        )
+    assert len(hs_sectors.sector_map(revision="HS12")) > 100
 
 
 @pytest.mark.parametrize("revision", ["HS92", "HS02", "HS12", "HS22"])
 def test_derived_lists_are_consistent_with_the_base_lists(revision):
     """Codes of a derived list convert (UNSD conversion) mostly into the HS17 list, and back."""
-    table = hs.sector_table()
+    table = hs_sectors.sector_table()
     for taxonomy in ("coopstats", "CHPL"):
         derived = table[
             (table["taxonomy"] == taxonomy)
             & (table["hs_revision"] == revision)
             & table["rule"].str.startswith("derived")
         ][["hs6_code", "sector"]]
-        base = hs.sector_map(revision="HS17", taxonomy=taxonomy)
-        links = hs.conversion_table(revision, "HS17")
+        base = hs_sectors.sector_map(revision="HS17", taxonomy=taxonomy)
+        links = hs_revisions.conversion_table(revision, "HS17")
         for sector, codes in derived.groupby("sector")["hs6_code"]:
             targets = links[links["from_code"].isin(set(codes))]["to_code"]
             inside = targets.isin(set(base.loc[base["sector"] == sector, "hs6_code"])).mean()
             assert inside >= 0.8, (revision, sector, inside)
-    micro92 = set(hs.sector_codes("microelectronics", revision="HS92"))
+    micro92 = set(hs_sectors.sector_codes("microelectronics", revision="HS92"))
     if revision == "HS92":
         # ICs of HS 1992 are in; printing machinery (a sliver moved to 84.86 in 2007) is not
         assert {"854211", "854219", "854220", "854280"} <= micro92
@@ -61,15 +63,15 @@ def test_derived_lists_are_consistent_with_the_base_lists(revision):
 
 
 def test_unsd_tables_ship_with_identity_rows_implied():
-    corr = hs.correlation()
+    corr = hs_revisions.correlation()
     pairs = corr.groupby(["from_revision", "to_revision"]).size()
     assert len(pairs) == 11 and pairs[("HS22", "HS17")] == 11587
     assert not ((corr["from_code"] == corr["to_code"]) & (corr["relationship"] == "1:1")).any()
-    links = hs.correspondence("HS17", "HS22")
+    links = hs_revisions.correspondence("HS17", "HS22")
     # HS17 854231 continues as HS22 854231 and is linked to the new electronic-waste codes
     to = set(links.loc[links["from_code"] == "854231", "to_code"])
     assert "854231" in to and any(c.startswith("8549") for c in to)
-    assert hs.conversion_table("HS17", "HS22").query("from_code == '010121'")[
+    assert hs_revisions.conversion_table("HS17", "HS22").query("from_code == '010121'")[
         "to_code"
     ].tolist() == ["010121"]
 
@@ -99,7 +101,7 @@ def _random_frame(revision: str, n: int, seed: int) -> pd.DataFrame:
 )
 def test_conversion_conserves_totals_and_flags_rows(src, dst):
     frame = _random_frame(src, 3000, seed=11)
-    out = hs.convert_revision(frame, dst)
+    out = hs_revisions.convert_revision(frame, dst)
     assert set(out["hs_revision"]) == {dst} and set(out["hs6_code"]) <= set(hs.hs6_codes(dst))
     by = ["year", "exporter_iso3"]
     before = frame.groupby(by)["value_usd"].sum()
@@ -108,7 +110,7 @@ def test_conversion_conserves_totals_and_flags_rows(src, dst):
     np.testing.assert_allclose(out["quantity_t"].sum(), frame["quantity_t"].sum(), rtol=1e-9)
     assert not out.duplicated(["year", "exporter_iso3", "importer_iso3", "hs6_code"]).any()
     # a row whose code maps 1:1 to itself is untouched and unflagged
-    links = hs.conversion_table(src, dst)
+    links = hs_revisions.conversion_table(src, dst)
     one = links[(links["relationship"] == "1:1") & (links["from_code"] == links["to_code"])]
     plain = out[out["hs6_code"].isin(set(one["to_code"]))]
     assert len(plain) and not plain["hs_converted"].any() and (plain["hs_split_share"] == 0).all()
@@ -128,12 +130,13 @@ def test_split_follows_overlap_year_value_shares_or_is_even():
             "value_usd": [1000.0],
         }
     )
-    targets = hs.conversion_table("HS92", "HS17").query("from_code == '854211'")["to_code"]
+    table = hs_revisions.conversion_table("HS92", "HS17")
+    targets = table.query("from_code == '854211'")["to_code"]
     assert set(targets) == {"852352", "854231", "854232", "854233", "854239"}
-    even = hs.convert_revision(frame, "HS17")
+    even = hs_revisions.convert_revision(frame, "HS17")
     assert np.allclose(even["value_usd"], 200.0) and (even["hs_split_share"] == 1).all()
     shares = pd.DataFrame({"hs6_code": ["854231", "854232"], "value_usd": [3.0, 1.0]})
-    weighted = hs.convert_revision(frame, "HS17", shares=shares).set_index("hs6_code")
+    weighted = hs_revisions.convert_revision(frame, "HS17", shares=shares).set_index("hs6_code")
     assert weighted.loc["854231", "value_usd"] == 750.0 and len(weighted) == 2
     assert weighted["value_usd"].sum() == 1000.0
 
@@ -148,16 +151,16 @@ def test_codes_without_a_correspondence_are_refused_or_kept():
         }
     )
     with pytest.raises(UnmappedCodeError, match="300219"):
-        hs.convert_revision(frame, "HS22")
-    kept = hs.convert_revision(frame, "HS22", unmapped="keep").set_index("hs6_code")
+        hs_revisions.convert_revision(frame, "HS22")
+    kept = hs_revisions.convert_revision(frame, "HS22", unmapped="keep").set_index("hs6_code")
     assert kept.loc["300219", "value_usd"] == 5.0 and kept.loc["300219", "hs_converted"]
     assert kept["value_usd"].sum() == 12.0
 
 
 def test_oecd_high_technology_groups_through_sitc():
-    links = hs.hs_to_sitc("HS92")
+    links = hs_revisions.hs_to_sitc("HS92")
     assert len(links) > 4000 and links["sitc_code"].str.fullmatch(r"\d{4,5}").all()
-    t = hs.sector_table().query("taxonomy == 'OECD_HT'")
+    t = hs_sectors.sector_table().query("taxonomy == 'OECD_HT'")
     assert set(t["sector"]) == {
         "oecd_aerospace",
         "oecd_armament",
@@ -169,7 +172,7 @@ def test_oecd_high_technology_groups_through_sitc():
         "oecd_pharmacy",
         "oecd_scientific_instruments",
     }
-    hs17 = hs.sector_map(revision="HS17", taxonomy="OECD_HT").groupby("sector")["hs6_code"]
+    hs17 = hs_sectors.sector_map(revision="HS17", taxonomy="OECD_HT").groupby("sector")["hs6_code"]
     groups = {k: set(v) for k, v in hs17}
     assert "880240" in groups["oecd_aerospace"]  # aeroplanes > 15 t
     assert "847130" in groups["oecd_computers_office_machines"]  # portable computers
@@ -193,6 +196,6 @@ def test_shipped_tables_equal_the_shared_un_and_cepii_files(shared_dir):
     unsd = pd.read_csv(
         base / "unsd" / "HS2022_to_HS2017_correlation.csv", dtype=str, keep_default_na=False
     )
-    stored = hs.correlation().query("from_revision == 'HS22' and to_revision == 'HS17'")
+    stored = hs_revisions.correlation().query("from_revision == 'HS22' and to_revision == 'HS17'")
     implied = ((unsd["HS2022"] == unsd["HS2017"]) & (unsd["Relationship"] == "1:1")).sum()
     assert len(stored) + implied == len(unsd)

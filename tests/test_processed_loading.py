@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from coopstats import hs
+from coopstats import hs_sectors
 from coopstats.errors import DataFileError
 from coopstats.sources.processed import SectorTrade, load_sector_trade
 
@@ -27,7 +27,8 @@ def _write(folder, tables: dict[str, pd.DataFrame]) -> None:
 
 @pytest.fixture()
 def processed(tmp_path):
-    micro = sorted(hs.sector_map(revision="HS17").query("sector == 'microelectronics'")["hs6_code"])
+    smap = hs_sectors.sector_map(revision="HS17")
+    micro = sorted(smap.query("sector == 'microelectronics'")["hs6_code"])
     other = "010121"  # live horses: in no requested sector
     trade = pd.DataFrame(
         {

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.errors as pae
 import pytest
 
-from coopstats import hs, schemas
+from coopstats import hs_sectors, schemas
 from coopstats.columns import COLUMNS
 from coopstats.errors import DataFileError, InvalidParameterError
 
@@ -123,7 +123,7 @@ def test_indicators_facts_events_figures_schemas_validate_small_frames():
 
 
 def test_sector_map_schema_accepts_the_shipped_sector_map():
-    schemas.sector_map_schema().validate(hs.sector_map().astype("string"))
+    schemas.sector_map_schema().validate(hs_sectors.sector_map().astype("string"))
 
 
 def test_exports_schema_key_is_dataset_year_exporter_product():

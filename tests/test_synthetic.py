@@ -44,7 +44,7 @@ def test_canonical_and_labelled(panel: pd.DataFrame) -> None:
 
 
 def test_real_code_lists(panel: pd.DataFrame, dirs: dict) -> None:
-    from coopstats.hs import sector_table
+    from coopstats.hs_sectors import sector_table
 
     listed = set(
         read_product_codes(dirs["dictionaries"] / "product_codes_HS17_V202201.csv")["hs6_code"]

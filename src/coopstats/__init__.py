@@ -8,7 +8,9 @@ Where to start
 --------------
 =======================  ==============================================================
 ``coopstats.geo``        countries → ISO3, dated bloc membership (``members``, ``is_intra_bloc``)
-``coopstats.hs``         HS codes, revisions, sector taxonomy (``sector_map``)
+``coopstats.hs``         HS codes: normalisation, code lists (``normalize_hs6``)
+``coopstats.hs_revisions``  conversion between HS revisions, HS -> SITC (``convert_revision``)
+``coopstats.hs_sectors``    sector taxonomy per revision (``sector_map``)
 ``coopstats.growth``     growth rates, CAGR, trends with HAC errors, break tests
 ``coopstats.localization``  intra-bloc shares, supplier concentration, dependency flags
 ``coopstats.priority``   RCA, ECI/PCI, complementarity, composite priority scores
@@ -44,7 +46,7 @@ _LAZY = {
     "members": "geo",
     "members_in_year": "geo",
     "is_intra_bloc": "geo",
-    "sector_map": "hs",
+    "sector_map": "hs_sectors",
     "normalize_hs6": "hs",
     "growth_rates": "growth",
     "period_growth": "growth",

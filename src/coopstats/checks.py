@@ -189,8 +189,9 @@ def validate_literal(name: str, value: object, allowed: Sequence[object]) -> Non
 def sector_pairs(sector_map: pd.DataFrame, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Validate a sector map and return its distinct ``hs6_code, sector`` pairs.
 
-    A map mixing HS revisions or taxonomies (e.g. the full :func:`coopstats.hs.sector_table`)
-    is refused, and so is a map whose revision differs from the trade frame's.
+    A map mixing HS revisions or taxonomies (e.g. the full
+    :func:`coopstats.hs_sectors.sector_table`) is refused, and so is a map whose revision
+    differs from the trade frame's.
     """
     require_columns(sector_map, ("hs6_code", "sector"), name="sector_map")
     require_no_nan(sector_map, ("hs6_code", "sector"), name="sector_map")
@@ -199,7 +200,8 @@ def sector_pairs(sector_map: pd.DataFrame, frame: pd.DataFrame | None = None) ->
             raise InvalidParameterError(
                 "sector_map",
                 f"column {c!r} mixes {sorted(map(str, sector_map[c].unique()))}",
-                f"one {c}, e.g. coopstats.hs.sector_map(revision='HS17', taxonomy='coopstats')",
+                f"one {c}, e.g. "
+                "coopstats.hs_sectors.sector_map(revision='HS17', taxonomy='coopstats')",
             )
     if (
         frame is not None
@@ -215,6 +217,6 @@ def sector_pairs(sector_map: pd.DataFrame, frame: pd.DataFrame | None = None) ->
                 f"hs_revision {want}",
                 f"the trade frame's revision {have}",
                 why="codes of different HS revisions do not match one to one; "
-                "convert with coopstats.hs.concordance() first",
+                "convert with coopstats.hs_revisions.concordance() first",
             )
     return sector_map[["hs6_code", "sector"]].drop_duplicates()

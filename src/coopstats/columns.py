@@ -94,7 +94,7 @@ _ALL = [
     _c("quantity_t", "float64", "t", "Quantity in metric tonnes (BACI q)", nullable=True, ge=0),
     _c("flow_basis", "string", "", "reported by the importer/exporter, mirror (partner's report) or reconciled (BACI)", isin=["reported", "mirror", "reconciled"]),
     _c("dataset", "string", "", "Dataset and release the row comes from, e.g. BACI_HS17_V202201"),
-    _c("hs_converted", "bool", "", "The row's HS code was changed, merged or split by hs.convert_revision"),
+    _c("hs_converted", "bool", "", "The row's HS code was changed, merged or split by hs_revisions.convert_revision"),
     _c("hs_split_share", "float64", "share", "Share (0-1) of the row's value_usd allocated by splitting one-to-many HS codes (estimated, not observed)", ge=0, le=1),
     _c("trade_flow", "string", "", "Direction declared by the reporter (UN Comtrade flowCode X/M)", isin=["export", "import"]),
     _c("valuation", "string", "", "Price basis of a declared value: FOB (exports) or CIF (imports)", isin=["FOB", "CIF"]),

@@ -203,7 +203,7 @@ def gravity_panel(
         Canonical trade frame (``year, exporter_iso3, importer_iso3, value_usd`` and
         ``hs6_code`` when a sector map is given).
     sector_map
-        ``hs6_code, sector`` (e.g. :func:`coopstats.hs.sector_map`); ``None`` for all goods.
+        ``hs6_code, sector`` (e.g. :func:`coopstats.hs_sectors.sector_map`); ``None`` for all goods.
     sectors
         Sectors to keep (default: all in the map).
     square

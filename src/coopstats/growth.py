@@ -869,7 +869,7 @@ def contributions(
         Value and year columns.
     sector_map
         Frame ``hs6_code, sector`` (e.g. a one-taxonomy filter of
-        :func:`coopstats.hs.sector_table`); needed when ``"sector"`` is in ``by``. Must be a
+        :func:`coopstats.hs_sectors.sector_table`); needed when ``"sector"`` is in ``by``. Must be a
         partition (each code in one sector) so contributions add up.
     unmapped
         Codes absent from ``sector_map``: ``"other"`` groups them as sector ``other``

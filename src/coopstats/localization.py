@@ -28,7 +28,7 @@ Conventions
 HHI is computed on shares in 0–1, :math:`\sum_s (v_s / V)^2` (1 = a single supplier); the
 ``hhi_points`` column gives the antitrust 0–10 000 scale (:math:`10^4 \cdot` hhi). The World
 Bank's "sectoral Hirschman" :math:`\sqrt{\sum s^2}` is **not** used. Sectors come in as a
-``sector_map`` frame (``hs6_code, sector``; :func:`coopstats.hs.sector_table` provides it);
+``sector_map`` frame (``hs6_code, sector``; :func:`coopstats.hs_sectors.sector_table` provides it);
 a code listed in several sectors counts in each of them, and every sectoral result also has
 ``sector="total"`` over all codes unless ``include_total=False``.
 

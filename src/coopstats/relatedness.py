@@ -569,7 +569,7 @@ def opportunity_products(
     countries
         The bloc's members, e.g. ``coopstats.geo.members_in_year("EAEU", 2023)``.
     sector_map
-        ``hs6_code, sector`` (e.g. :func:`coopstats.hs.sector_map`).
+        ``hs6_code, sector`` (e.g. :func:`coopstats.hs_sectors.sector_map`).
     sectors
         Sectors to report (default: every sector of ``sector_map``).
     year

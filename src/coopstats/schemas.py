@@ -202,7 +202,10 @@ def world_schema(*, coerce: bool = False) -> pa.DataFrameSchema:
 
 
 def sector_map_schema() -> pa.DataFrameSchema:
-    """Return the schema of a sector map (``hs6_code, sector``; :func:`coopstats.hs.sector_map`)."""
+    """Return the schema of a sector map (``hs6_code, sector``).
+
+    The map :func:`coopstats.hs_sectors.sector_map` returns passes it.
+    """
     return schema_for(SECTOR_MAP, unique=SECTOR_MAP, name="sector_map")
 
 

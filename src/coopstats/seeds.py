@@ -6,7 +6,7 @@ pages' prose in English or Russian computed from the numbers (``language="en"|"r
 Seed systems (the five press releases that motivated coopstats, ``data/raw/events/``):
 
 - CSTO military-economic cooperation: defence-industry products (HS 93 arms and ammunition,
-  8710 military vehicles, 890610 warships: :func:`coopstats.hs.sector_codes` ``"defence"``)
+  8710 military vehicles, 890610 warships: :func:`coopstats.hs_sectors.sector_codes` ``"defence"``)
   and dual-use items (the Common High Priority List tiers, taxonomy ``CHPL``), with the CSTO
   events and facts.
 - Regional cooperation: sub-national actors (Novosibirsk region, its plants, academies and
@@ -67,9 +67,9 @@ def defence_sector_list(revision: str = "HS17") -> pd.DataFrame:
     WCO Harmonized System 2017 (chapter 93, headings 87.10, 89.06); BIS, Common High Priority
     List (23 Feb 2024), Annex XL to Council Regulation (EU) No 833/2014.
     """
-    from . import hs
+    from . import hs_sectors
 
-    table = hs.sector_table()
+    table = hs_sectors.sector_table()
     table = table[table["hs_revision"] == revision]
     defence = table[(table["taxonomy"] == "coopstats") & (table["sector"] == "defence")]
     dual = table[table["taxonomy"] == DUAL_USE_TAXONOMY]

@@ -199,7 +199,7 @@ def require_rows(frame: pd.DataFrame, *, what: str, where: str | Path) -> pd.Dat
 def sector_map_for(trade: pd.DataFrame | str | Path, sectors: Sequence[str]) -> pd.DataFrame:
     """``hs6_code, sector`` rows of ``sectors`` in the HS revision of ``trade``.
 
-    Uses :func:`coopstats.hs.sector_map` (coopstats taxonomy) for the single ``hs_revision``
+    Uses :func:`coopstats.hs_sectors.sector_map` (coopstats taxonomy) for the single ``hs_revision``
     found in ``trade``: a trade frame, or a processed-data folder whose ``trade.parquet`` is
     inspected (only its ``hs_revision`` column is read), so the codes can filter the read.
 
@@ -208,7 +208,7 @@ def sector_map_for(trade: pd.DataFrame | str | Path, sectors: Sequence[str]) -> 
     InvalidParameterError
         ``trade`` mixes HS revisions or a sector has no codes in that revision.
     """
-    from .. import hs
+    from .. import hs_sectors
 
     if isinstance(trade, str | Path):
         column = load_processed("trade", processed_dir=trade, columns=["hs_revision"])[
@@ -221,14 +221,14 @@ def sector_map_for(trade: pd.DataFrame | str | Path, sectors: Sequence[str]) -> 
         raise InvalidParameterError(
             "trade", f"hs_revision values {revisions}", why="one HS revision per analysis"
         )
-    smap = hs.sector_map(revision=revisions[0])
+    smap = hs_sectors.sector_map(revision=revisions[0])
     smap = smap[smap["sector"].isin(list(sectors))].reset_index(drop=True)
     missing = sorted(set(sectors) - set(smap["sector"]))
     if missing:
         raise InvalidParameterError(
             "sectors",
             missing,
-            sorted(set(hs.sector_map(revision=revisions[0])["sector"])),
+            sorted(set(hs_sectors.sector_map(revision=revisions[0])["sector"])),
             why=f"no HS6 codes for them in {revisions[0]}",
         )
     return smap

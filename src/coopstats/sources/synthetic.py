@@ -3,7 +3,7 @@
 :func:`demo_panel` generates a canonical trade frame (:data:`coopstats.schemas.TRADE`) on
 the **real** country list (the BACI V202201 dictionary, mapped to ISO3 by
 :func:`coopstats.geo.baci_to_iso3`) and **real** HS17 codes (every code of the coopstats
-focus sectors, :func:`coopstats.hs.sector_table`, plus a seeded sample of other codes of the
+focus sectors, :func:`coopstats.hs_sectors.sector_table`, plus a seeded sample of other codes of the
 BACI product dictionary). Every row has ``dataset = "SYNTHETIC_DEMO"``; reports built from it
 must say "SYNTHETIC DEMONSTRATION DATA" (``coopstats data build`` writes
 ``synthetic: true`` into ``manifest.json``).
@@ -174,7 +174,7 @@ def demo_products(
     pandas.DataFrame
         ``hs6_code, is_focus`` sorted by code.
     """
-    from ..hs import sector_table
+    from ..hs_sectors import sector_table
     from .baci import read_product_codes
 
     listed = read_product_codes(_dictionary(dictionaries, "product_codes_HS17_V202201.csv"))[

@@ -34,11 +34,11 @@ PARTNERS = ("CHN", "DEU", "USA", "JPN", "KOR", "TUR", "IND", "ITA", "FRA", "POL"
 
 def release_products(revision: str = "HS92", *, n_other: int = 30, seed: int = 7) -> list[str]:
     """Codes of the coopstats sectors and CHPL tiers in ``revision``, plus ``n_other`` others."""
-    from .. import hs
+    from .. import hs, hs_sectors
 
     listed = set()
     for taxonomy in ("coopstats", "CHPL"):
-        listed |= set(hs.sector_map(revision=revision, taxonomy=taxonomy)["hs6_code"])
+        listed |= set(hs_sectors.sector_map(revision=revision, taxonomy=taxonomy)["hs6_code"])
     others = sorted(set(hs.hs6_codes(revision)) - listed)
     rng = np.random.default_rng(seed)
     picked = rng.choice(others, size=min(n_other, len(others)), replace=False)
@@ -86,7 +86,7 @@ def write_baci_release(
     pathlib.Path
         The zip.
     """
-    from .. import hs
+    from .. import hs, hs_sectors
     from ..config import raw_dir
     from .baci import country_crosswalk, read_country_codes
     from .ingest import bloc_member_union
@@ -115,7 +115,7 @@ def write_baci_release(
     unknown = [p for p in prods if p not in known]
     if unknown:
         raise InvalidParameterError("products", unknown[:5], why=f"not {revision} codes")
-    focus = np.isin(prods, list(set(hs.sector_map(revision=revision)["hs6_code"])))
+    focus = np.isin(prods, list(set(hs_sectors.sector_map(revision=revision)["hs6_code"])))
     product_list = hs.products(revision).set_index("hs6_code")["description"]
 
     rng = np.random.default_rng(seed)
