@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from coopstats.dependency import dependency_flags, dependency_sensitivity
 from coopstats.errors import InvalidParameterError
-from coopstats.localization import dependency_flags, dependency_sensitivity
 
 MEMBERS = ["KAZ", "RUS"]
 COLS = ["year", "exporter_iso3", "importer_iso3", "hs6_code", "value_usd"]

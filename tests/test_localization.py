@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from coopstats.dependency import dependency_flags, dependency_sensitivity
 from coopstats.errors import InvalidParameterError
 from coopstats.localization import (
-    dependency_flags,
-    dependency_sensitivity,
     hhi,
     intra_bloc_shares,
     substitution_capacity,
@@ -372,9 +371,9 @@ def test_dependency_counts_per_sector(trade, world):
 def test_sensitivity_defaults_follow_dependency_flags():
     import inspect
 
-    from coopstats import localization
+    from coopstats import dependency
 
     params = inspect.signature(dependency_flags).parameters
-    assert localization._CRITERIA_DEFAULTS == {
-        k: params[k].default for k in localization._CRITERIA_DEFAULTS
+    assert dependency._CRITERIA_DEFAULTS == {
+        k: params[k].default for k in dependency._CRITERIA_DEFAULTS
     }

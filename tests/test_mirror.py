@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from coopstats import coverage, growth, localization, priority
+from coopstats import coverage, dependency, growth, localization, priority
 from coopstats.errors import InvalidParameterError
 
 MEMBERS = ["KAZ", "RUS", "BLR"]
@@ -63,7 +63,7 @@ def test_concentration_suppliers_dependency_and_substitution_carry_mirror_share(
     chn = top.set_index("year").loc[2022]
     assert chn["supplier_iso3"] == "CHN" and chn["mirror_share_pct"] == pytest.approx(80.0)
     world = mixed.groupby(["year", "exporter_iso3", "hs6_code"], as_index=False)["value_usd"].sum()
-    dep = localization.dependency_flags(mixed, world, bloc="EAEU", members=MEMBERS)
+    dep = dependency.dependency_flags(mixed, world, bloc="EAEU", members=MEMBERS)
     p = dep.products.set_index(["year", "hs6_code"])
     assert p.loc[(2022, "854231"), "mirror_share_pct"] == pytest.approx(100 * 120 / 150)
     assert p.loc[(2022, "847330"), "mirror_share_pct"] == 100.0

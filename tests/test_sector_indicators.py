@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coopstats import growth, localization, priority
+from coopstats import dependency, growth, localization, priority
 from coopstats.errors import InvalidParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def test_panel_values_by_hand():
 def test_panel_is_the_composition_of_the_analyses():
     res = _panel()
     scope = dict(bloc="EAEU", sector_map=SMAP, include_total=False)
-    deps = localization.dependency_flags(_trade(), _world(), **scope).by_year
+    deps = dependency.dependency_flags(_trade(), _world(), **scope).by_year
     want = deps[deps["year"] == 2021].set_index("sector")["dependent_share_pct"]
     got = res.panel[res.panel["indicator"] == "dependent_share_pct"].set_index("sector")["value"]
     pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False)

@@ -12,7 +12,8 @@ Where to start
 ``coopstats.hs_revisions``  conversion between HS revisions, HS -> SITC (``convert_revision``)
 ``coopstats.hs_sectors``    sector taxonomy per revision (``sector_map``)
 ``coopstats.growth``     growth rates, CAGR, trends with HAC errors, break tests
-``coopstats.localization``  intra-bloc shares, supplier concentration, dependency flags
+``coopstats.localization``  intra-bloc shares, supplier concentration, substitution
+``coopstats.dependency``    EC / GeoDep dependency criteria, persistence, sensitivity
 ``coopstats.priority``   RCA, ECI/PCI, complementarity, composite priority scores
 ``coopstats.events``     Russian press releases → events and figures
 ``coopstats.sources``    readers: BACI, Comtrade, WDI, facts; ingestion; demo panel
@@ -54,7 +55,7 @@ _LAZY = {
     "break_test": "growth",
     "intra_bloc_shares": "localization",
     "supplier_concentration": "localization",
-    "dependency_flags": "localization",
+    "dependency_flags": "dependency",
     "rca": "priority",
     "complexity": "priority",
     "priority_scores": "priority",

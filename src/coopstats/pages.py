@@ -421,7 +421,7 @@ def dependency_text(result, *, year: int, sector: str | None = None, language: s
     Parameters
     ----------
     result
-        A :class:`coopstats.localization.DependencyResult`.
+        A :class:`coopstats.dependency.DependencyResult`.
     year
         Year to report the counts of.
     sector

@@ -672,7 +672,7 @@ def sector_indicators(
     * ``extra_bloc_hhi`` -- HHI (0-1) of the suppliers outside the bloc
       (:func:`coopstats.localization.supplier_concentration`);
     * ``dependent_share_pct`` -- share of extra-bloc imports in products meeting the
-      dependency criteria (:func:`coopstats.localization.dependency_flags`, default
+      dependency criteria (:func:`coopstats.dependency.dependency_flags`, default
       thresholds).
 
     Parameters
@@ -706,7 +706,7 @@ def sector_indicators(
     European Commission (2021), SWD(2021) 352 (dependency criteria); OECD (2001) for CAGR;
     Hirschman (1964) for the HHI.
     """
-    from . import growth, localization
+    from . import dependency, growth, localization
 
     unknown = [i for i in indicators if i not in SECTOR_INDICATORS]
     if unknown or not indicators:
@@ -738,7 +738,7 @@ def sector_indicators(
             columns={"hhi": "value"}
         )
     if "dependent_share_pct" in want:
-        deps = localization.dependency_flags(trade, world_exports, **scope).by_year
+        deps = dependency.dependency_flags(trade, world_exports, **scope).by_year
         parts["dependent_share_pct"] = deps.loc[
             deps["year"] == end_year, ["sector", "dependent_share_pct"]
         ].rename(columns={"dependent_share_pct": "value"})
