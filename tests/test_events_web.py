@@ -132,8 +132,12 @@ def test_non_russian_text_gets_a_warning():
     assert language_warning("The commission met in Minsk to discuss machine tools. " * 3)
     assert language_warning("Міністэрства прамысловасці Рэспублікі Беларусь і партнёры. " * 3)
     assert language_warning("В Минске прошло заседание комиссии по промышленности.") is None
-    rec = extract_text("The commission met in Minsk on 5 May 2025 to discuss tractors.", doc="e")
+    rec = extract_text(
+        "News\n14.03.2025\nOn 13 March the commission met in Minsk to discuss 500 tractors.",
+        doc="e",
+    )
     assert any("Russian" in w for w in rec["warnings"])
+    assert rec["body_found"] is True and rec["figures"] == [] and rec["countries"] == []
 
 
 def test_companies_and_institutes_get_canonical_names_and_types():

@@ -16,7 +16,7 @@ symbols, fixed vocabularies), and every decision can be named in a log. HTML pag
 trafilatura first (:func:`coopstats.events.reader.html_to_text`), which finds the article
 element; these rules then clean what it leaves.
 
-A body is found when at least one kept line is prose: mostly Cyrillic words, and
+A body is found when at least one kept line is prose: mostly words of letters, and
 :data:`MIN_BODY_WORDS` or more of them, or at least two ending with a full stop.
 """
 
@@ -26,7 +26,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Body", "split_body", "clutter_reason", "MIN_BODY_WORDS", "language_warning"]
+__all__ = [
+    "Body",
+    "split_body",
+    "clutter_reason",
+    "MIN_BODY_WORDS",
+    "language_warning",
+    "russian_script",
+]
 
 #: A line with this many words of letters is prose (a headline has about 6 to 12).
 MIN_BODY_WORDS = 8
@@ -238,7 +245,7 @@ def _stamp_date(line: str) -> str | None:
 
 def _is_prose(line: str) -> bool:
     words = _words(line)
-    if not words or _cyrillic_words(words) < 0.5 * len(words):
+    if not words or sum(1 for w in words if w[:1].isalpha()) < 0.5 * len(words):
         return False
     return len(words) >= MIN_BODY_WORDS or (
         len(words) >= 2 and bool(re.search(r"[.!?…]\s*$", line.strip()))
@@ -250,8 +257,8 @@ def split_body(text: str) -> Body:
 
     Rules, line by line (:func:`clutter_reason` names the kind of each dropped line):
 
-    - a publication stamp is dropped; the first full date in a stamp before any prose gives
-      the publication date;
+    - a publication stamp is dropped; the first full date in a stamp (or a page meta line)
+      before any prose gives the publication date, else the first stamp after it;
     - a related-links heading (``cut``) once prose has been read ends the article; before
       prose it is dropped alone;
     - a headline led by a time or date stamp after the article is a related link and dropped;
@@ -263,6 +270,7 @@ def split_body(text: str) -> Body:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kinds: list[str | None] = []
     pub = None
+    late_pub = None
     prose_seen = False
     cut_at = len(lines)
     out_lines = list(lines)
@@ -272,6 +280,8 @@ def split_body(text: str) -> Body:
             # "Новость | 11.06.2025 | Просмотров: 263": a page's meta line also dates it
             if pub is None and not prose_seen:
                 pub = _stamp_date(line)
+            elif late_pub is None and kind == "stamp" and prose_seen:
+                late_pub = _stamp_date(line)  # a stamp under the article: used if none above
         elif kind == "cut":
             if prose_seen:
                 cut_at = n
@@ -351,10 +361,18 @@ def split_body(text: str) -> Body:
     body = re.sub(r"©[^\n]*?(?=[А-ЯЁA-Z][а-яё]|$)", "", body)
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     found = any(_is_prose(x) for x in body.split("\n"))
-    return Body(body, pub, found, dropped)
+    return Body(body, pub or late_pub, found, dropped)
 
 
 _OTHER_CYRILLIC = re.compile(r"[іїєґўәғқңөұүһі]", re.IGNORECASE)
+
+
+def russian_script(text: str) -> bool:
+    """Tell whether at least half the letters of ``text`` are Cyrillic (True for short texts)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 20:
+        return True
+    return sum("\u0400" <= ch <= "\u04ff" for ch in letters) >= 0.5 * len(letters)
 
 
 def language_warning(text: str) -> str | None:

@@ -28,7 +28,9 @@ event_date, event_date_start, event_date_end, figures
 body_found, warnings
     Whether an article body was found in the page (:mod:`coopstats.events.body`); a page of
     nothing but clutter gives an empty record with ``body_found: false``. ``warnings`` lists
-    such problems (no body, text not in Russian); each is also logged.
+    such problems (no body, text not in Russian); each is also logged. A text mostly not in
+    Cyrillic script gives an empty record with the warning; a Cyrillic text in another
+    language (Ukrainian, Belarusian, Kazakh) is read, with the warning.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import pandas as pd
 
 from ..columns import BLOCS
 from ..errors import CoopstatsError, DataFileError, InvalidParameterError, MissingDataError
+from .body import russian_script
 from .dates import event_dates
 from .figures import find_figures
 from .lexicon import bloc_matcher
@@ -139,6 +142,10 @@ def _record(
         log.warning("%s: %s", doc, w)
     if not body_found:
         return _empty_record(doc, warnings)
+    if not russian_script(text):
+        # a text in another script (English ...): the Russian rules would only read its digits
+        # as figures; the record stays empty, with the language warning
+        return {**_empty_record(doc, warnings), "body_found": True}
     an = analyse(text)
     country_hits, countries = find_countries(an)
     blocs = {h.entry.payload["bloc"] for h in bloc_matcher().find(an.tokens)}

@@ -470,6 +470,16 @@ def _intergovernmental(
     if j >= len(tokens) or not (tokens[j].lemmas & _INTER_HEADS):
         return None
     head_end = j + 1
+    # "белорусско-узбекской межправительственной комиссии": the states in an adjective before
+    states_before = (
+        k > 0
+        and tokens[k - 1].sent == sent
+        and tokens[k - 1].pos == "ADJ"
+        and "-" in tokens[k - 1].text.strip("-")
+        and tokens[k].lemma != "совместный"
+    )
+    if states_before:
+        k -= 1
     j = head_end
     if j < len(tokens) and tokens[j].text.lower() == "по":
         j = _take(tokens, j + 1, "Dat", sent)
@@ -482,7 +492,7 @@ def _intergovernmental(
         j = country_at[j][0]
         if j + 1 < len(tokens) and tokens[j].text in ("и", "–", "-") and (j + 1) in country_at:
             j += 1
-    if j == head_end:
+    if j == head_end and not states_before:
         return None  # a bare "межправительственная комиссия" does not say which one
     if tokens[k].lemma == "совместный" and not any(
         "-" in tokens[i].text for i in range(k + 1, head_end)
