@@ -35,6 +35,7 @@ __all__ = [
     "figures_with_links",
     "event_details",
     "regional_matrix",
+    "programme_timeline",
     "csto_summary",
     "financing_summary",
     "advanced_materials_summary",
@@ -315,6 +316,36 @@ def regional_matrix(records: pd.DataFrame) -> pd.DataFrame:
         fact_ids=("fact_ids", _join),
     ).reset_index()
     return out
+
+
+def programme_timeline(groups: dict[str, pd.DataFrame], language: str = "en") -> pd.DataFrame:
+    """Cited facts of several programmes on one timeline, by their sources' publication date.
+
+    Parameters
+    ----------
+    groups
+        Programme label -> its facts (``fact_id, metric, source_date``).
+    language
+        Unused for the values; kept so pages call every helper the same way.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source_date, label`` (``"F121 cooperation_financing_applications"``), ``programme``;
+        facts without a publication date keep an empty date (the figure counts them).
+    """
+    check_language(language)
+    parts = [
+        pd.DataFrame({
+            "source_date": frame["source_date"].astype("string"),
+            "label": frame["fact_id"] + " " + frame["metric"],
+            "programme": name,
+        })
+        for name, frame in groups.items()
+    ]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["source_date", "label", "programme"])
+    return out.sort_values(["source_date", "label"], na_position="last").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------ prose
