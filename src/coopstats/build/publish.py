@@ -170,20 +170,28 @@ def citation_text(*, name: str, title: str, language: str, record: dict, synthet
 
     soft = record.get("software", {})
     commit = str(soft.get("git commit", "unknown"))
+    ru = language == "ru"
     lines = [
         f"{title}.",
-        f"coopstats {__version__} report '{name}' ({language}), git commit {commit}; "
-        f"built {stamp}.",
-        "Software: coopstats (MIT licence), see CITATION.cff in the repository.",
+        (f"Отчёт coopstats {__version__} '{name}' ({language}), коммит git {commit}; "
+         f"собран {stamp}." if ru else
+         f"coopstats {__version__} report '{name}' ({language}), git commit {commit}; "
+         f"built {stamp}."),
+        ("Программа: coopstats (лицензия MIT), см. CITATION.cff в репозитории." if ru else
+         "Software: coopstats (MIT licence), see CITATION.cff in the repository."),
         "",
-        "Data vintages (file: vintage; SHA-256):",
+        ("Версии данных (файл: версия; SHA-256):" if ru else
+         "Data vintages (file: vintage; SHA-256):"),
     ]
     for item in record.get("inputs", []):
         lines.append(f"- {item['path']}: {item.get('vintage') or 'n/a'}; {item['sha256']}")
     paths = " ".join(i["path"] for i in record.get("inputs", []))
-    lines += ["", "Cite also the data providers:"]
+    lines += ["", "Ссылайтесь также на поставщиков данных:" if ru else
+              "Cite also the data providers:"]
     if "facts" in paths:
-        lines.append("- each figure's own source as listed in facts.csv (source_title, "
+        lines.append("- источник каждой цифры, указанный в facts.csv (source_title, source_url, "
+                     "source_date)" if ru else
+                     "- each figure's own source as listed in facts.csv (source_title, "
                      "source_url, source_date)")
     if "processed" in paths or "baci" in paths:
         lines.append("- CEPII BACI: Gaulier, G. and Zignago, S. (2010), BACI: International "
@@ -192,9 +200,16 @@ def citation_text(*, name: str, title: str, language: str, record: dict, synthet
     if "wdi" in paths:
         lines.append("- World Bank, World Development Indicators (CC BY 4.0)")
     if "events" in paths:
-        lines.append("- the press releases named in the events table (structured data only)")
+        lines.append("- пресс-релизы, названные в таблице событий (только структурированные данные)"
+                     if ru else
+                     "- the press releases named in the events table (structured data only)")
+    if "regions" in paths:
+        lines.append("- источники, названные в data/raw/regions/regional_cooperation.csv" if ru
+                     else "- the sources named in data/raw/regions/regional_cooperation.csv")
     if synthetic:
-        lines += ["", "WARNING: this page uses SYNTHETIC DEMONSTRATION DATA; do not cite its "
+        lines += ["", "ВНИМАНИЕ: страница использует СИНТЕТИЧЕСКИЕ ДЕМОНСТРАЦИОННЫЕ ДАННЫЕ; не "
+                  "цитируйте её цифры как реальные." if ru else
+                  "WARNING: this page uses SYNTHETIC DEMONSTRATION DATA; do not cite its "
                   "numbers as real."]
     return "\n".join(lines) + "\n"
 
