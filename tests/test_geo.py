@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopstats import geo, reference
+from coopstats import geo, membership, reference
 from coopstats.columns import BLOCS
 from coopstats.errors import DataFileError, InvalidParameterError, UnmappedCodeError
 
@@ -74,7 +74,7 @@ RU_PARAMS = [
 
 
 def test_russian_cases_cover_every_member_in_the_membership_file():
-    m = geo.membership()
+    m = membership.membership()
     wanted = set(m.loc[m["bloc"].isin(["EAEU", "CSTO", "CIS"]), "country_iso3"])
     assert wanted <= set(RU_CASES), f"add Russian case forms for {sorted(wanted - set(RU_CASES))}"
 
@@ -266,7 +266,7 @@ def test_real_baci_dictionary_every_code_maps_or_is_listed_with_a_reason(shared_
 
 
 # --------------------------------------------------------------------------- membership
-CHANGES = geo.membership_changes()
+CHANGES = membership.membership_changes()
 
 
 @pytest.mark.parametrize(
@@ -277,8 +277,9 @@ CHANGES = geo.membership_changes()
     ],
 )
 def test_members_differ_before_and_after_each_dated_change(change):
-    before = geo.members(change.bloc, (change.date - pd.Timedelta(days=1)).date(), role=change.role)
-    after = geo.members(change.bloc, change.date.strftime("%Y-%m-%d"), role=change.role)
+    day_before = (change.date - pd.Timedelta(days=1)).date()
+    before = membership.members(change.bloc, day_before, role=change.role)
+    after = membership.members(change.bloc, change.date.strftime("%Y-%m-%d"), role=change.role)
     if change.change == "start":
         assert change.country_iso3 not in before and change.country_iso3 in after
     else:
@@ -286,7 +287,7 @@ def test_members_differ_before_and_after_each_dated_change(change):
 
 
 def test_membership_file_has_the_key_dates_and_a_source_per_row():
-    m = geo.membership()
+    m = membership.membership()
     assert list(m.columns) == [
         "bloc",
         "country_iso3",
@@ -311,36 +312,37 @@ def test_membership_file_has_the_key_dates_and_a_source_per_row():
 
 
 def test_members_on_dates_from_the_issue():
-    assert geo.members("EAEU", "2016-06-30") == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
-    assert geo.members("EAEU", "2015-01-01") == ["BLR", "KAZ", "RUS"]
-    assert geo.members("EAEU", "2014-12-31") == []
-    assert geo.members("CUSTOMS_UNION", "2012-05-01") == ["BLR", "KAZ", "RUS"]
-    assert geo.members("CUSTOMS_UNION", "2015-01-01") == []
-    assert geo.members("EAEU", "2021-01-01", role="observer") == ["CUB", "MDA", "UZB"]
-    assert "ARM" in geo.members("CSTO", "2023-12-31") and "ARM" not in geo.members(
+    assert membership.members("EAEU", "2016-06-30") == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    assert membership.members("EAEU", "2015-01-01") == ["BLR", "KAZ", "RUS"]
+    assert membership.members("EAEU", "2014-12-31") == []
+    assert membership.members("CUSTOMS_UNION", "2012-05-01") == ["BLR", "KAZ", "RUS"]
+    assert membership.members("CUSTOMS_UNION", "2015-01-01") == []
+    assert membership.members("EAEU", "2021-01-01", role="observer") == ["CUB", "MDA", "UZB"]
+    assert "ARM" in membership.members("CSTO", "2023-12-31") and "ARM" not in membership.members(
         "CSTO", "2024-06-30"
     )
-    assert geo.members("CSTO", "2024-06-30", role="suspended") == ["ARM", "UZB"]
-    assert "TKM" in geo.members("CIS", "2020-01-01", role="associate")
-    assert "TKM" not in geo.members("CIS", "2020-01-01")
+    assert membership.members("CSTO", "2024-06-30", role="suspended") == ["ARM", "UZB"]
+    assert "TKM" in membership.members("CIS", "2020-01-01", role="associate")
+    assert "TKM" not in membership.members("CIS", "2020-01-01")
 
 
 def test_members_in_year_reference_days():
-    assert geo.members_in_year("EAEU", 2015) == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
-    assert geo.members_in_year("EAEU", 2015, as_of="year_start") == ["BLR", "KAZ", "RUS"]
-    assert geo.members_in_year("EAEU", 2015, as_of="mid_year") == ["ARM", "BLR", "KAZ", "RUS"]
-    assert "GEO" in geo.members_in_year("CIS", 2009, as_of="mid_year")
-    assert "GEO" not in geo.members_in_year("CIS", 2009)
+    assert membership.members_in_year("EAEU", 2015) == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    assert membership.members_in_year("EAEU", 2015, as_of="year_start") == ["BLR", "KAZ", "RUS"]
+    mid = membership.members_in_year("EAEU", 2015, as_of="mid_year")
+    assert mid == ["ARM", "BLR", "KAZ", "RUS"]
+    assert "GEO" in membership.members_in_year("CIS", 2009, as_of="mid_year")
+    assert "GEO" not in membership.members_in_year("CIS", 2009)
 
 
 @pytest.mark.parametrize(
     ("call", "name"),
     [
-        (lambda: geo.members("EEU", "2016-01-01"), "bloc"),
-        (lambda: geo.members("EAEU", "2016-01-01", role="partner"), "role"),
-        (lambda: geo.members("EAEU", "not a date"), "on"),
-        (lambda: geo.members_in_year("EAEU", 2016, as_of="end"), "as_of"),
-        (lambda: geo.members_in_year("EAEU", "2016"), "year"),
+        (lambda: membership.members("EEU", "2016-01-01"), "bloc"),
+        (lambda: membership.members("EAEU", "2016-01-01", role="partner"), "role"),
+        (lambda: membership.members("EAEU", "not a date"), "on"),
+        (lambda: membership.members_in_year("EAEU", 2016, as_of="end"), "as_of"),
+        (lambda: membership.members_in_year("EAEU", "2016"), "year"),
     ],
 )
 def test_bad_parameters_name_the_parameter_and_allowed_values(call, name):
@@ -351,10 +353,10 @@ def test_bad_parameters_name_the_parameter_and_allowed_values(call, name):
 
 
 def test_membership_panel_is_long_and_time_aware():
-    panel = geo.membership_panel("EAEU", range(2014, 2017))
+    panel = membership.membership_panel("EAEU", range(2014, 2017))
     assert list(panel.columns) == ["year", "country_iso3", "bloc"]
     assert panel.groupby("year").size().to_dict() == {2015: 5, 2016: 5}
-    cis = geo.membership_panel("CIS", [2008, 2010])
+    cis = membership.membership_panel("CIS", [2008, 2010])
     assert "GEO" in set(cis.loc[cis.year == 2008, "country_iso3"])
     assert "GEO" not in set(cis.loc[cis.year == 2010, "country_iso3"])
 
@@ -368,12 +370,12 @@ def test_is_intra_bloc_is_time_aware():
         },
         index=[10, 11, 12, 13, 14, 15, 16],
     )
-    got = geo.is_intra_bloc(frame, "EAEU")
+    got = membership.is_intra_bloc(frame, "EAEU")
     assert got.tolist() == [False, True, True, True, True, False, False]
     assert got.index.tolist() == frame.index.tolist()
-    start = geo.is_intra_bloc(frame, "EAEU", as_of="year_start")
+    start = membership.is_intra_bloc(frame, "EAEU", as_of="year_start")
     assert start.tolist() == [False, True, False, False, True, False, False]
-    assert geo.is_intra_bloc(frame, "CUSTOMS_UNION").tolist() == [True] + [False] * 6
+    assert membership.is_intra_bloc(frame, "CUSTOMS_UNION").tolist() == [True] + [False] * 6
 
 
 def test_is_intra_bloc_matches_a_row_by_row_reference_on_a_large_frame():
@@ -388,8 +390,8 @@ def test_is_intra_bloc_matches_a_row_by_row_reference_on_a_large_frame():
         }
     )
     for bloc in BLOCS:
-        got = geo.is_intra_bloc(frame, bloc)
-        by_year = {y: set(geo.members_in_year(bloc, int(y))) for y in frame["year"].unique()}
+        got = membership.is_intra_bloc(frame, bloc)
+        by_year = {y: set(membership.members_in_year(bloc, int(y))) for y in frame["year"].unique()}
         sample = frame.sample(2000, random_state=1)
         want = [
             e in by_year[y] and i in by_year[y] and e != i
@@ -402,9 +404,9 @@ def test_is_intra_bloc_matches_a_row_by_row_reference_on_a_large_frame():
 def test_is_intra_bloc_rejects_missing_columns_and_values():
     frame = pd.DataFrame({"year": [2016], "exporter_iso3": ["KAZ"], "importer_iso3": [None]})
     with pytest.raises(DataFileError, match="importer_iso3"):
-        geo.is_intra_bloc(frame, "EAEU")
+        membership.is_intra_bloc(frame, "EAEU")
     with pytest.raises(InvalidParameterError, match="year_col"):
-        geo.is_intra_bloc(frame, "EAEU", year_col="t")
+        membership.is_intra_bloc(frame, "EAEU", year_col="t")
 
 
 def test_clean_countries_quarantines_unknown_and_records_changes():
@@ -437,7 +439,7 @@ def fixture_bad_data_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(reference, "path", lambda name: dst / name)
     monkeypatch.setattr(geo, "data_path", lambda name: dst / name)
     caches = [
-        geo._membership,
+        membership._membership,
         geo._baci_table,
         geo._ru_names,
         geo._lexicon,
@@ -459,7 +461,7 @@ def test_membership_file_errors_name_file_line_column_value(bad_data_dir):
     lines[3] = lines[3].replace("2015-01-01", "2015-13-01", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataFileError) as info:
-        geo.membership()
+        membership.membership()
     err = info.value
     assert (err.path, err.line, err.column, err.value) == (str(path), 4, "start_date", "2015-13-01")
     assert f"{path}:4: column 'start_date': value '2015-13-01'" in str(err)
@@ -471,7 +473,7 @@ def test_membership_file_rejects_overlapping_spells(bad_data_dir):
     with path.open("a", encoding="utf-8") as fh:
         fh.write("EAEU,KAZ,observer,2016-01-01,,test source row,\n")
     with pytest.raises(DataFileError, match="overlaps") as info:
-        geo.membership()
+        membership.membership()
     assert info.value.column == "start_date" and info.value.line == len(
         path.read_text().splitlines()
     )

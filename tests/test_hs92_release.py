@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from coopstats import geo, hs, hs_revisions
+from coopstats import hs, hs_revisions, membership
 from coopstats.sources import store
 from coopstats.sources.processed import load_processed, sector_map_for
 
@@ -70,7 +70,7 @@ def test_each_trade_report_window_has_data_on_the_hs92_release(definition, hs92_
         processed_dir=hs92_release_processed,
         filters=[("year", ">=", start), ("year", "<=", end)],
     ).merge(smap, on="hs6_code")
-    members = set(geo.members_in_year(params["bloc"], end))
+    members = set(membership.members_in_year(params["bloc"], end))
     if "exporter_iso3" in params:
         trade = trade[
             (trade["exporter_iso3"] == params["exporter_iso3"])

@@ -127,10 +127,11 @@ def test_intra_bloc_membership_is_time_aware():
     assert b.loc[2015, "intra_share_pct"] == 25.0  # 10 / (10 + 30)
 
 
-def test_default_membership_comes_from_geo():
-    geo = pytest.importorskip("coopstats.geo")
+def test_default_membership_comes_from_the_membership_module():
+    from coopstats import membership
+
     # Kyrgyzstan joined the EAEU on 2015-08-12: a member at the end of 2015, not at its start
-    assert "KGZ" in geo.members_in_year("EAEU", 2015, as_of="year_end")
+    assert "KGZ" in membership.members_in_year("EAEU", 2015, as_of="year_end")
     t = pd.DataFrame(
         {
             "year": 2015,

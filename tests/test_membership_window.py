@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coopstats import geo
+from coopstats import membership
 from coopstats.errors import InvalidParameterError
 
 
@@ -20,20 +20,20 @@ from coopstats.errors import InvalidParameterError
 )
 def test_kyrgyzstan_2015_under_each_rule(rule, kgz_2015):
     # Kyrgyzstan joined the EAEU on 2015-08-12
-    assert ("KGZ" in geo.members_in_year("EAEU", 2015, as_of=rule)) is kgz_2015
-    assert "KGZ" in geo.members_in_year("EAEU", 2016, as_of=rule)
+    assert ("KGZ" in membership.members_in_year("EAEU", 2015, as_of=rule)) is kgz_2015
+    assert "KGZ" in membership.members_in_year("EAEU", 2016, as_of=rule)
 
 
 def test_ukraine_2018_and_georgia_2009_exits():
-    assert "UKR" in geo.members_in_year("CIS", 2018, as_of="any_day")
-    assert "UKR" not in geo.members_in_year("CIS", 2018, as_of="full_year")
-    assert "UKR" not in geo.members_in_year("CIS", 2018, as_of="year_end")
-    assert "GEO" in geo.members_in_year("CIS", 2009, as_of="mid_year")  # left 18 Aug 2009
-    assert "GEO" not in geo.members_in_year("CIS", 2009, as_of="year_end")
+    assert "UKR" in membership.members_in_year("CIS", 2018, as_of="any_day")
+    assert "UKR" not in membership.members_in_year("CIS", 2018, as_of="full_year")
+    assert "UKR" not in membership.members_in_year("CIS", 2018, as_of="year_end")
+    assert "GEO" in membership.members_in_year("CIS", 2009, as_of="mid_year")  # left 18 Aug 2009
+    assert "GEO" not in membership.members_in_year("CIS", 2009, as_of="year_end")
 
 
 def test_membership_window_days_and_rule():
-    w = geo.membership_window("EAEU", 2015, 2016, as_of="year_end").set_index(
+    w = membership.membership_window("EAEU", 2015, 2016, as_of="year_end").set_index(
         ["year", "country_iso3"]
     )
     # 12 Aug .. 31 Dec 2015 = 142 days; Armenia from 2 Jan = 364 days
@@ -43,30 +43,30 @@ def test_membership_window_days_and_rule():
     assert not w.loc[(2016, "KGZ"), "is_partial_year"]
     assert w.loc[(2016, "KGZ"), "days_in_year"] == 366
     with pytest.raises(InvalidParameterError, match="'end_year'"):
-        geo.membership_window("EAEU", 2016, 2015)
+        membership.membership_window("EAEU", 2016, 2015)
     with pytest.raises(InvalidParameterError, match="'as_of'"):
-        geo.members_in_year("EAEU", 2015, as_of="some_day")
+        membership.members_in_year("EAEU", 2015, as_of="some_day")
 
 
 def test_window_changes_list_dated_changes_only_inside_the_window():
-    ch = geo.window_changes("CIS", 2015, 2024)
+    ch = membership.window_changes("CIS", 2015, 2024)
     assert ch[["country_iso3", "date", "change"]].astype(str).values.tolist() == [
         ["UKR", "2018-05-19", "end"]
     ]
-    eaeu = geo.window_changes("EAEU", 2015, 2015)
+    eaeu = membership.window_changes("EAEU", 2015, 2015)
     kgz = eaeu[eaeu["country_iso3"] == "KGZ"].iloc[0]
     assert str(kgz["date"].date()) == "2015-08-12" and kgz["change"] == "start"
     assert "Accession of the Kyrgyz Republic" in kgz["source"]
-    assert geo.window_changes("UNION_STATE", 2015, 2024).empty
+    assert membership.window_changes("UNION_STATE", 2015, 2024).empty
 
 
 def test_membership_note_states_rule_and_changes_in_both_languages():
-    en = geo.membership_note("EAEU", 2015, 2024, as_of="mid_year")
+    en = membership.membership_note("EAEU", 2015, 2024, as_of="mid_year")
     assert "'mid_year'" in en and "KGZ became member on 2015-08-12" in en
     assert "not counted as a member for 2015" in en
-    cis = geo.membership_note("CIS", 2015, 2024)
+    cis = membership.membership_note("CIS", 2015, 2024)
     assert "UKR ceased to be member on 2018-05-19" in cis
     assert "UKR" not in cis.split(" in 2024")[0].split("; ")[-1]  # not listed in 2024
-    ru = geo.membership_note("CIS", 2008, 2012, language="ru")
+    ru = membership.membership_note("CIS", 2008, 2012, language="ru")
     assert "GEO утратила статус member 2009-08-18" in ru
-    assert "No changes" in geo.membership_note("UNION_STATE", 2016, 2020)
+    assert "No changes" in membership.membership_note("UNION_STATE", 2016, 2020)

@@ -158,7 +158,7 @@ def test_wheel_runs_a_study_in_a_fresh_venv_without_report_tooling(wheel, tmp_pa
     study = textwrap.dedent("""
         import importlib.util, pathlib, sys
         import coopstats, coopstats.data
-        from coopstats import geo, growth, priority
+        from coopstats import growth, membership, priority
         from coopstats.sources.facts import series
         here = pathlib.Path(coopstats.__file__).resolve()
         assert "site-packages" in str(here) and "/src/coopstats" not in str(here), here
@@ -179,7 +179,8 @@ def test_wheel_runs_a_study_in_a_fresh_venv_without_report_tooling(wheel, tmp_pa
                           "value_usd": [10.0, 30.0, 20.0, 5.0]})
         r = priority.rca(x)
         blr_ic = r.query("country_iso3 == 'BLR' and hs6_code == '854231'")["rca"].iloc[0]
-        print(f"{len(facts)} {cagr!r} {float(blr_ic)!r} {geo.members('EAEU', on='2015-06-30')}")
+        eaeu_members = membership.members('EAEU', on='2015-06-30')
+        print(f"{len(facts)} {cagr!r} {float(blr_ic)!r} {eaeu_members}")
     """)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["MPLCONFIGDIR"] = str(tmp_path / "mpl")

@@ -7,7 +7,8 @@ functions take and return tidy long DataFrames with the canonical column names o
 Where to start
 --------------
 =======================  ==============================================================
-``coopstats.geo``        countries → ISO3, dated bloc membership (``members``, ``is_intra_bloc``)
+``coopstats.geo``        countries → ISO3 (``to_iso3``)
+``coopstats.membership``  dated bloc membership (``members``, ``is_intra_bloc``)
 ``coopstats.hs``         HS codes: normalisation, code lists (``normalize_hs6``)
 ``coopstats.hs_revisions``  conversion between HS revisions, HS -> SITC (``convert_revision``)
 ``coopstats.hs_sectors``    sector taxonomy per revision (``sector_map``)
@@ -44,9 +45,9 @@ from .errors import (  # noqa: E402
 #: public name -> module that defines it
 _LAZY = {
     "to_iso3": "geo",
-    "members": "geo",
-    "members_in_year": "geo",
-    "is_intra_bloc": "geo",
+    "members": "membership",
+    "members_in_year": "membership",
+    "is_intra_bloc": "membership",
     "sector_map": "hs_sectors",
     "normalize_hs6": "hs",
     "growth_rates": "growth",

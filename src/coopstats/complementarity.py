@@ -70,7 +70,7 @@ def trade_complementarity(
         Canonical trade frame; it must contain the exporters' exports to all partners and
         the importers' imports from all partners (true for bloc members in ``trade.parquet``).
     exporters, importers
-        ISO3 codes (e.g. ``coopstats.geo.members_in_year("EAEU", 2023)``).
+        ISO3 codes (e.g. ``coopstats.membership.members_in_year("EAEU", 2023)``).
 
     Returns
     -------

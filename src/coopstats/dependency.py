@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import geo
+from . import membership
 from .checks import (
     require_columns,
     require_no_nan,
@@ -433,7 +433,7 @@ def dependency_flags(
     >>> bool(r.products["is_dependent"].iloc[0])
     True
     """
-    geo.check_bloc(bloc)
+    membership.check_bloc(bloc)
     _validate_dependency_params(
         hhi_imports_threshold,
         hhi_world_threshold,
@@ -600,7 +600,7 @@ def dependency_sensitivity(
     >>> s["n_dependent"].tolist()
     [1, 0]
     """
-    geo.check_bloc(bloc)
+    membership.check_bloc(bloc)
     _check_criteria(criteria, extra_share_threshold)
     defaults = _CRITERIA_DEFAULTS
     if grid is None:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import geo
+from . import membership
 from .columns import BLOCS
 from .errors import CoopstatsError, CoopstatsWarning, InvalidParameterError
 from .gravity import GravityResult, check_int, gravity_panel, ppml, require_trade, term_name
@@ -628,7 +628,7 @@ def _event_pairs(row: Mapping, on: pd.Timestamp) -> list[tuple[str, str]]:
         partners: set[str] = set()
         for b in row.get("blocs") or []:
             if b in BLOCS:
-                partners |= set(geo.members(b, on))
+                partners |= set(membership.members(b, on))
         countries = sorted(set(countries) | partners) if countries else []
         if len(countries) < 2:
             return []

@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import geo
+from . import membership
 from .columns import BLOCS
 from .errors import InvalidParameterError
 
@@ -276,7 +276,7 @@ def bloc_terms(
     .. math:: \text{intra}^B_{ijt} = 1[i \in B_t]\,1[j \in B_t]\,1[i \ne j]
 
     with :math:`B_t` the members on the reference day of year *t*
-    (:func:`coopstats.geo.members_in_year`, rule ``as_of``). With ``by_year=True`` the
+    (:func:`coopstats.membership.members_in_year`, rule ``as_of``). With ``by_year=True`` the
     dummy is split by year, :math:`\text{intra}^B_{ijt} 1[t = s]` for every year *s* but
     the first (the base): with pair fixed effects each coefficient is the change in the
     intra-bloc premium since the base year, relative to all other pairs — identified even
@@ -313,7 +313,7 @@ def bloc_terms(
     terms: list[str] = []
     years = sorted(int(y) for y in out["year"].unique())
     for b in names:
-        intra = geo.is_intra_bloc(out, b, as_of=as_of).to_numpy(float)
+        intra = membership.is_intra_bloc(out, b, as_of=as_of).to_numpy(float)
         if not by_year:
             out[f"intra_{b}"] = intra
             terms.append(f"intra_{b}")
@@ -680,7 +680,7 @@ def bloc_effects(
     sector_map, sectors
         Sectors to estimate separately; ``None`` for all goods (``sector`` ``"total"``).
     as_of
-        Membership rule (:func:`coopstats.geo.members_in_year`).
+        Membership rule (:func:`coopstats.membership.members_in_year`).
     alpha
         1 - confidence level.
 

@@ -6,7 +6,7 @@ All functions take the canonical trade frame (``year, exporter_iso3, importer_is
 hs6_code, value_usd``; it must hold the bloc members' imports from *all* partners, which is
 what ``data/processed/trade.parquet`` contains) and a ``bloc`` name. Membership is
 time-aware: a flow is intra-bloc only if both countries are members in that year
-(:func:`coopstats.geo.members_in_year`, ``as_of="year_end"`` by default), so Armenia's and
+(:func:`coopstats.membership.members_in_year`, ``as_of="year_end"`` by default), so Armenia's and
 Kyrgyzstan's 2015 accessions are respected. A ``members`` argument (a list, a
 ``{year: [iso3, ...]}`` mapping or a ``year, country_iso3`` frame) overrides the reference
 table for what-if analyses and tests.
@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import coverage, geo
+from . import coverage, membership
 from .checks import (
     require_columns,
     require_trade,
@@ -75,7 +75,7 @@ __all__ = [
     "add_mirror_share",
 ]
 
-AS_OF = tuple(geo.AS_OF)  # reference days of coopstats.geo.members_in_year
+AS_OF = tuple(membership.AS_OF)  # reference days of coopstats.membership.members_in_year
 
 
 MembersArg = Sequence[str] | Mapping[int, Iterable[str]] | pd.DataFrame | None
@@ -131,14 +131,14 @@ def member_years(
 ) -> pd.DataFrame:
     """Return ``year, country_iso3`` of the members of ``bloc`` in each of ``years``.
 
-    ``members=None`` reads :func:`coopstats.geo.membership_panel` (rule ``as_of``); a list of
+    ``members=None`` reads :func:`coopstats.membership.membership_panel` (rule ``as_of``); a list of
     ISO3, a ``{year: [iso3, ...]}`` mapping or a ``year, country_iso3`` frame overrides it.
     """
-    geo.check_bloc(bloc)
+    membership.check_bloc(bloc)
     validate_literal("as_of", as_of, AS_OF)
     years = sorted({int(y) for y in years})
-    if members is None:  # the one membership source: coopstats.geo
-        panel = geo.membership_panel(bloc, years, as_of=as_of)[["year", "country_iso3"]]
+    if members is None:  # the one membership source: coopstats.membership
+        panel = membership.membership_panel(bloc, years, as_of=as_of)[["year", "country_iso3"]]
         return panel.astype({"year": "int64", "country_iso3": object})
     if isinstance(members, pd.DataFrame):
         require_columns(members, ("year", "country_iso3"), name="members")
@@ -151,7 +151,7 @@ def member_years(
         raise InvalidParameterError(
             "members",
             members,
-            "None (use coopstats.geo), a list of ISO3, {year: [ISO3, ...]} "
+            "None (use coopstats.membership), a list of ISO3, {year: [ISO3, ...]} "
             "or a frame year, country_iso3",
         )
     ms = sorted(set(members))
@@ -368,7 +368,7 @@ def intra_bloc_shares(
     >>> float(r.bloc["intra_share_pct"].iloc[0])
     30.0
     """
-    geo.check_bloc(bloc)
+    membership.check_bloc(bloc)
     tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
     mem = member_years(bloc, tr["year"].unique(), members=members, as_of=as_of)
     tr = flag_members(tr, mem)
@@ -395,7 +395,7 @@ def intra_bloc_shares(
 def _supplier_frame(
     trade, *, bloc, scope, level, sector_map, include_total, members, as_of, cif_fob_ratio=None
 ):
-    geo.check_bloc(bloc)
+    membership.check_bloc(bloc)
     validate_literal("scope", scope, ("extra", "all"))
     validate_literal("level", level, ("bloc", "member"))
     tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
@@ -725,7 +725,7 @@ def substitution_capacity(
     >>> float(r.products["coverage_ratio"].iloc[0])
     0.4
     """
-    geo.check_bloc(bloc)
+    membership.check_bloc(bloc)
     validate_literal("capacity", capacity, ("extra_bloc_exports", "exports_excl_importer"))
     tr = require_trade(trade, cif_fob_ratio=cif_fob_ratio)
     mem = member_years(bloc, tr["year"].unique(), members=members, as_of=as_of)

@@ -537,18 +537,18 @@ def bloc_text(
     start_year, end_year
         The window.
     as_of
-        The membership rule (:data:`coopstats.geo.AS_OF`).
+        The membership rule (:data:`coopstats.membership.AS_OF`).
     language
         ``"en"`` or ``"ru"``.
     """
-    from . import geo
+    from . import membership
 
     _lang(language)
-    text = geo.membership_note(bloc, start_year, end_year, as_of=as_of, language=language)
+    text = membership.membership_note(bloc, start_year, end_year, as_of=as_of, language=language)
     countries = list(countries)
     if not countries:
         return text
-    w = geo.membership_window(bloc, start_year, end_year, as_of=as_of)
+    w = membership.membership_window(bloc, start_year, end_year, as_of=as_of)
     years = range(int(start_year), int(end_year) + 1)
     out_of = {}
     for c in countries:

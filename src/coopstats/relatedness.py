@@ -567,7 +567,7 @@ def opportunity_products(
     exports
         Every country's exports (``year, exporter_iso3, hs6_code, value_usd``), the world.
     countries
-        The bloc's members, e.g. ``coopstats.geo.members_in_year("EAEU", 2023)``.
+        The bloc's members, e.g. ``coopstats.membership.members_in_year("EAEU", 2023)``.
     sector_map
         ``hs6_code, sector`` (e.g. :func:`coopstats.hs_sectors.sector_map`).
     sectors

@@ -110,7 +110,7 @@ def bloc_trade_in_lists(trade: pd.DataFrame, lists: pd.DataFrame, *, bloc: str) 
     lists
         :func:`defence_sector_list` (``list, hs6_code``; a code counted once per list).
     bloc
-        Bloc whose dated membership (:func:`coopstats.geo.is_intra_bloc`) decides intra-bloc.
+        Bloc whose dated membership (:func:`coopstats.membership.is_intra_bloc`) decides intra-bloc.
 
     Returns
     -------
@@ -118,7 +118,7 @@ def bloc_trade_in_lists(trade: pd.DataFrame, lists: pd.DataFrame, *, bloc: str) 
         ``year, list, exporter_iso3, value_usd``, sorted; years and exporters without intra-bloc
         flows in the list are absent.
     """
-    from .geo import is_intra_bloc
+    from .membership import is_intra_bloc
 
     codes = lists[["list", "hs6_code"]].drop_duplicates()
     flows = trade.merge(codes, on="hs6_code")

@@ -6,7 +6,7 @@
 ``trade.parquet``              canonical trade (:data:`coopstats.schemas.TRADE`): every flow of a
                                bloc member (as exporter or importer) with any partner; members =
                                the union over time of EAEU, CIS, CSTO, Union State and Customs
-                               Union members in :func:`coopstats.geo.membership`
+                               Union members in :func:`coopstats.membership.membership`
 ``exports_by_country.parquet`` ``year, exporter_iso3, hs6_code, hs_revision, value_usd, dataset``:
                                every country's exports to the world (sum over importers), what
                                RCA, ECI and world concentration need
@@ -252,9 +252,10 @@ class _ParquetParts:
 def bloc_member_union(blocs: Iterable[str] = MEMBER_BLOCS) -> list[str]:
     """Return the ISO3 codes that were ever full members of any of ``blocs``.
 
-    From :func:`coopstats.geo.membership` (role ``member``; observers and associates excluded).
+    From :func:`coopstats.membership.membership` (role ``member``; observers and associates
+    excluded).
     """
-    from ..geo import membership
+    from ..membership import membership
 
     m = membership()
     sel = m[m["bloc"].isin(list(blocs)) & (m["role"] == "member")]
