@@ -21,6 +21,8 @@ endif
 
 # reports to build (all definitions by default), e.g. `make report ONLY=eaeu_overview`
 ONLY ?=
+# one language only (en or ru; both by default), e.g. `make report LANGUAGE=ru`
+LANGUAGE ?=
 RENDERER ?= nbconvert
 # `make data PIN=1`: trust-on-first-use for registry entries with no pinned SHA-256 (recorded in data/raw/downloads.lock.json)
 PIN ?=
@@ -31,7 +33,7 @@ PYTEST_ARGS ?=
 ## Show this help
 help:
 	@awk 'BEGIN{FS=":"} /^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/ && doc {printf "  %-8s %s\n", $$1, doc; doc=""} {if ($$0 !~ /^## /) doc=doc}' $(MAKEFILE_LIST)
-	@echo "  Variables: PYTHON=<interpreter> (use an active conda env), ONLY=<report>, RENDERER=nbconvert|quarto"
+	@echo "  Variables: PYTHON=<interpreter> (use an active conda env), ONLY=<report>, LANGUAGE=en|ru, RENDERER=nbconvert|quarto"
 
 ## Create .venv, install coopstats (editable, extras report+dev) and the Jupyter kernel `coopstats`
 setup: $(SETUP_STAMP)
@@ -48,9 +50,9 @@ endif
 	@$(PY) -c "import coopstats; print('coopstats', coopstats.__version__, 'installed; kernel: coopstats')"
 	@touch $@
 
-## Build every report into reports/ (index: reports/index.html); only what changed re-runs
+## Build every report in English and Russian into reports/<name>/<en|ru>/ (index: reports/index.html); only what changed re-runs
 report: $(SETUP_STAMP)
-	$(PY) -m coopstats report --root . --renderer $(RENDERER) $(if $(ONLY),--only $(ONLY))
+	$(PY) -m coopstats report --root . --renderer $(RENDERER) $(if $(ONLY),--only $(ONLY)) $(if $(LANGUAGE),--language $(LANGUAGE))
 
 ## Run the test suite (COOPSTATS_REQUIRE_SHARED=1 makes ../shared mandatory)
 test: $(SETUP_STAMP)
