@@ -69,7 +69,7 @@ def slug(text: str, *, fallback: str = "item", max_len: int = 60) -> str:
         "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
         "я": "ya",
     })
-    text = text.lower().translate(table)
+    text = re.sub(r"[\W_]+", " ", text.lower().translate(table))  # dashes, quotes: separators
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return (text[:max_len].rstrip("-")) or fallback
