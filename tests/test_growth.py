@@ -10,18 +10,15 @@ import pytest
 
 from coopstats.errors import CoopstatsWarning, InvalidParameterError
 from coopstats.growth import (
-    BreakResult,
-    break_test,
     cagr,
     contributions,
     facts_growth,
     growth_rates,
     index_numbers,
-    log_linear_trend,
-    newey_west_maxlags,
     period_growth,
     to_real,
 )
+from coopstats.trends import BreakResult, break_test, log_linear_trend, newey_west_maxlags
 
 
 @pytest.fixture(name="bilateral")

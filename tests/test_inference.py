@@ -1,7 +1,7 @@
 """Size and coverage of the default trend/break inference on short annual series.
 
 Seeded simulations (numpy, vectorised through :func:`coopstats.inference.linear_inference`,
-the engine behind ``growth.log_linear_trend`` and ``growth.break_test``): 2,000 null series
+the engine behind ``trends.log_linear_trend`` and ``trends.break_test``): 2,000 null series
 of 10 annual points, iid Gaussian errors and modest AR(1) errors (rho = 0.1). The rejection
 rate of a true null at 5 % must stay within 3-8 % and the 95 % interval must cover the true
 slope 90-97 % of the time. Measured rates are printed (``pytest -s``).
@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from coopstats.errors import InvalidParameterError
-from coopstats.growth import break_test, log_linear_trend
 from coopstats.inference import linear_inference, method_description
+from coopstats.trends import break_test, log_linear_trend
 
 N_SERIES = 2_000
 N_YEARS = 10

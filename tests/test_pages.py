@@ -8,7 +8,7 @@ import pytest
 
 from coopstats import pages
 from coopstats.errors import InvalidParameterError
-from coopstats.growth import break_test, log_linear_trend
+from coopstats.trends import break_test, log_linear_trend
 
 
 def test_data_window_cuts_and_explains():

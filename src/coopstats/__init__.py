@@ -12,7 +12,8 @@ Where to start
 ``coopstats.hs``         HS codes: normalisation, code lists (``normalize_hs6``)
 ``coopstats.hs_revisions``  conversion between HS revisions, HS -> SITC (``convert_revision``)
 ``coopstats.hs_sectors``    sector taxonomy per revision (``sector_map``)
-``coopstats.growth``     growth rates, CAGR, trends with HAC errors, break tests
+``coopstats.growth``     growth rates, CAGR, indices, contributions
+``coopstats.trends``     trend growth and break tests with small-sample inference
 ``coopstats.localization``  intra-bloc shares, supplier concentration, substitution
 ``coopstats.dependency``    EC / GeoDep dependency criteria, persistence, sensitivity
 ``coopstats.priority``   RCA, ECI/PCI, complementarity, composite priority scores
@@ -52,8 +53,8 @@ _LAZY = {
     "normalize_hs6": "hs",
     "growth_rates": "growth",
     "period_growth": "growth",
-    "log_linear_trend": "growth",
-    "break_test": "growth",
+    "log_linear_trend": "trends",
+    "break_test": "trends",
     "intra_bloc_shares": "localization",
     "supplier_concentration": "localization",
     "dependency_flags": "dependency",

@@ -5,7 +5,7 @@ Where to start
 :func:`linear_inference` fits ``y = X b + e`` by OLS for one series or for a whole batch of
 series at once (rows of a 2-D ``y``) and returns estimates, standard errors, t statistics,
 p-values, confidence intervals and an optional joint Wald/F test. It is the engine behind
-:func:`coopstats.growth.log_linear_trend` and :func:`coopstats.growth.break_test`; being
+:func:`coopstats.trends.log_linear_trend` and :func:`coopstats.trends.break_test`; being
 vectorised, it also runs the size and coverage simulations of the test suite in a second.
 
 Why not HAC with normal critical values

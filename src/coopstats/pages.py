@@ -240,7 +240,7 @@ def guarded(
 
 
 def trend_text(trend: pd.DataFrame, *, by: str = "sector", language: str = "en") -> str:
-    """Describe log-linear trend growth per group (:func:`coopstats.growth.log_linear_trend`).
+    """Describe log-linear trend growth per group (:func:`coopstats.trends.log_linear_trend`).
 
     Returns
     -------
@@ -284,12 +284,12 @@ def trend_text(trend: pd.DataFrame, *, by: str = "sector", language: str = "en")
 
 
 def break_text(result, *, what: str, language: str = "en") -> str:
-    """Describe a break test (:class:`coopstats.growth.BreakResult`) with p-values and method.
+    """Describe a break test (:class:`coopstats.trends.BreakResult`) with p-values and method.
 
     Parameters
     ----------
     result
-        A :class:`~coopstats.growth.BreakResult`.
+        A :class:`~coopstats.trends.BreakResult`.
     what
         The series, e.g. ``"BLR -> RUS exports in microelectronics"``.
     language
