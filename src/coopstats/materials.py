@@ -43,7 +43,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import geo, localization
+from . import geo, hs, localization
 from .columns import BLOCS
 from .coverage import mirror_share_pct, mirror_value_usd
 from .errors import DataFileError, InvalidParameterError
@@ -94,7 +94,7 @@ def critical_materials(path: str | Path | None = None) -> pd.DataFrame:
     if missing:
         raise DataFileError(f"missing column(s) {missing}", path=path, line=1)
     for i, row in table.iterrows():
-        if not (len(row["hs6_code"]) == 6 and row["hs6_code"].isdigit()):
+        if not hs.is_hs6(row["hs6_code"]):
             raise DataFileError(
                 "hs6_code must be six digits",
                 path=path,

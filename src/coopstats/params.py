@@ -127,7 +127,7 @@ class ReportParams:
             if value not in BLOCS:
                 raise InvalidParameterError(name, value, list(BLOCS))
         elif name == "as_of":
-            from .geo import AS_OF
+            from .membership import AS_OF
 
             if value not in AS_OF:
                 raise InvalidParameterError(
@@ -191,7 +191,7 @@ class EventsParams(ReportParams):
 
     notebook: ClassVar[str] = "01_cooperation_events.ipynb"
 
-    texts_dir: str = "../tests/data/events_dev/texts"
+    texts_dir: str = "../examples/press_releases/texts"
     demo_texts: bool = True
     events_path: str = ""
     facts_path: str = "../data/raw/facts/facts.csv"
