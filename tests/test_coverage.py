@@ -1,4 +1,4 @@
-"""coopstats.coverage: coverage table, blackouts (found and known), product gaps, statements."""
+"""Coverage (table, blackouts, gaps), valuation, official figures and coverage statements."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import pandas as pd
 import pytest
 
 from coopstats import coverage as cv
+from coopstats import coverage_text as ct
+from coopstats import official_figures as of
+from coopstats import valuation as val
 from coopstats.errors import DataFileError, InvalidParameterError
 
 EXTRACTS = ("BACI_HS17_Y2022_V202601_crm30.csv", "BACI_HS17_Y2024_V202601_crm30.csv")
@@ -160,16 +163,16 @@ def test_valuation_and_cif_to_fob():
         ],
         ignore_index=True,
     )
-    v = cv.with_valuation(t, prefer="importer")
+    v = val.with_valuation(t, prefer="importer")
     assert list(v["valuation"]) == ["CIF", "FOB", "FOB"]
-    assert list(cv.with_valuation(t, prefer="exporter")["valuation"]) == ["FOB", "CIF", "FOB"]
-    fob = cv.cif_to_fob(v)
+    assert list(val.with_valuation(t, prefer="exporter")["valuation"]) == ["FOB", "CIF", "FOB"]
+    fob = val.cif_to_fob(v)
     assert fob["value_usd"].tolist() == pytest.approx([100.0, 50.0, 20.0])
-    assert cv.cif_to_fob(v, ratio=1.0)["value_usd"].tolist() == [110.0, 50.0, 20.0]
+    assert val.cif_to_fob(v, ratio=1.0)["value_usd"].tolist() == [110.0, 50.0, 20.0]
     with pytest.raises(InvalidParameterError, match="with_valuation"):
-        cv.cif_to_fob(t)
+        val.cif_to_fob(t)
     with pytest.raises(InvalidParameterError, match="cif_fob_ratio"):
-        cv.cif_to_fob(v, ratio=0.9)
+        val.cif_to_fob(v, ratio=0.9)
 
 
 def test_bad_input_is_refused_with_the_reason():
@@ -179,23 +182,23 @@ def test_bad_input_is_refused_with_the_reason():
     with pytest.raises(InvalidParameterError, match="missing column"):
         cv.coverage(t.drop(columns="value_usd"))
     with pytest.raises(InvalidParameterError, match="language"):
-        cv.coverage_statement(cv.coverage(flows([])), language="de")
+        ct.coverage_statement(cv.coverage(flows([])), language="de")
 
 
 def test_statement_numbers_come_from_the_data(panel):
     res = cv.coverage(panel, min_value_usd=1e6)
-    en = cv.coverage_statement(res, countries=["BLR", "RUS"])
+    en = ct.coverage_statement(res, countries=["BLR", "RUS"])
     assert "TEST, 2019, 2020, 2021, 2022, 2023" in en
     assert f"{len(panel):,} flows" in en
     assert "No BLR↔RUS flow in either direction in 2022, 2023" in en
     assert "RUS has 2 flows with 1 other partner in the same years" in en
     assert "BLR↔RUS: $" not in en  # the known blackout is not repeated as a data-found one
     assert "BLR: $10.0 m in 2021, no flow in 2022, 2023." in en
-    ru = cv.coverage_statement(res, countries=["BLR", "RUS"], language="ru")
+    ru = ct.coverage_statement(res, countries=["BLR", "RUS"], language="ru")
     assert "Потоков BLR↔RUS нет ни в одну сторону в 2022, 2023" in ru
     assert "у RUS 2 потока с 1 другим партнёром в те же годы" in ru
     # a different frame gives a different statement
-    other = cv.coverage_statement(cv.coverage(panel[panel["year"] <= 2022]), countries=["BLR"])
+    other = ct.coverage_statement(cv.coverage(panel[panel["year"] <= 2022]), countries=["BLR"])
     assert "No BLR↔RUS flow in either direction in 2022 (" in other
     assert "2019, 2020, 2021, 2022: 23 flows" in other
 
@@ -203,10 +206,10 @@ def test_statement_numbers_come_from_the_data(panel):
 def test_empty_frame_says_what_is_absent_and_what_fills_it():
     res = cv.coverage(flows([]))
     assert res.table.empty and res.blackouts.empty and res.summary().empty
-    text = cv.coverage_statement(res, what="BLR -> RUS flows in microelectronics")
+    text = ct.coverage_statement(res, what="BLR -> RUS flows in microelectronics")
     assert text.startswith("No data: BLR -> RUS flows in microelectronics absent")
     assert "coopstats data build" in text
-    assert "Нет данных" in cv.coverage_statement(res, language="ru")
+    assert "Нет данных" in ct.coverage_statement(res, language="ru")
 
 
 # ---------------------------------------------------------------------------- the real extract
@@ -252,7 +255,7 @@ def test_real_extract_has_the_belarus_russia_blackout(shared_dir):
         (res.table["exporter_iso3"] == "KAZ") & (res.table["importer_iso3"] == "RUS")
     ]
     assert set(kaz_rus["year"]) == {2022, 2024} and (kaz_rus["n_flows"] > 0).all()
-    text = cv.coverage_statement(res, countries=["BLR", "RUS"])
+    text = ct.coverage_statement(res, countries=["BLR", "RUS"])
     assert "No BLR↔RUS flow in either direction in 2022, 2024" in text
     assert "BACI_HS17_V202601, 2022, 2024: 44,890 flows of 30 HS6 products" in text
     # the data-found blackouts are real pairs that traded >= $1 m in 2022 and not in 2024
@@ -292,8 +295,8 @@ FACTS = pd.DataFrame(
 
 
 def test_coverage_section_never_raises_on_absent_data(panel):
-    assert cv.coverage_section(None, what="BLR -> RUS flows").startswith("No data: BLR -> RUS")
-    text = cv.coverage_section(panel, countries=["BLR"], language="ru")
+    assert ct.coverage_section(None, what="BLR -> RUS flows").startswith("No data: BLR -> RUS")
+    text = ct.coverage_section(panel, countries=["BLR"], language="ru")
     assert text.startswith("**Покрытие.**") and "BLR↔RUS" in text
 
 
@@ -306,16 +309,16 @@ def test_facts_coverage_statement_counts_years():
             "caveats": ["", "approximate"],
         }
     )
-    text = cv.facts_coverage_statement(s, start_year=2015, end_year=2018, what="X")
+    text = ct.facts_coverage_statement(s, start_year=2015, end_year=2018, what="X")
     assert "2 of 4 years have a cited figure (2016, 2018)" in text
     assert "1 figure(s) carry a caveat" in text and "No cited figure for 2015, 2017" in text
-    empty = cv.facts_coverage_statement(s.head(0), start_year=2015, end_year=2018, what="X")
+    empty = ct.facts_coverage_statement(s.head(0), start_year=2015, end_year=2018, what="X")
     assert empty.startswith("No data") and "facts.csv" in empty
 
 
 def test_trade_beside_official_marks_the_blackout_and_labels_sources(panel):
     flow = panel[panel["hs6_code"] == "854231"].assign(sector="microelectronics")
-    side = cv.trade_beside_official(
+    side = of.trade_beside_official(
         flow,
         FACTS,
         country_iso3="BLR",
@@ -332,10 +335,10 @@ def test_trade_beside_official_marks_the_blackout_and_labels_sources(panel):
     official = side[side["status"] == "official"]
     assert list(official["fact_id"]) == ["F4"]  # the half-year figure is left out
     assert official["source"].iloc[0].startswith("official statements (facts table")
-    text = cv.trade_beside_official_statement(side, country_iso3="BLR", partner_iso3="RUS")
+    text = ct.trade_beside_official_statement(side, country_iso3="BLR", partner_iso3="RUS")
     assert "trade data up to 2021 ($8.0 m in 2021)" in text
     assert "blackout in 2022, 2023" in text and "2024: $192.0 m (F4)" in text
-    turn = cv.trade_beside_official(
+    turn = of.trade_beside_official(
         None,
         FACTS,
         country_iso3="BLR",
@@ -350,13 +353,13 @@ def test_trade_beside_official_marks_the_blackout_and_labels_sources(panel):
 
 
 def test_known_blackout_statement():
-    assert "no RUS↔BLR flow from 2022" in cv.known_blackout_statement("RUS", "BLR")
-    assert "No reporting blackout of ARM↔KAZ" in cv.known_blackout_statement("ARM", "KAZ")
-    assert "с 2022 г. нет" in cv.known_blackout_statement("BLR", "RUS", language="ru")
+    assert "no RUS↔BLR flow from 2022" in ct.known_blackout_statement("RUS", "BLR")
+    assert "No reporting blackout of ARM↔KAZ" in ct.known_blackout_statement("ARM", "KAZ")
+    assert "с 2022 г. нет" in ct.known_blackout_statement("BLR", "RUS", language="ru")
 
 
 def test_dated_records_statement():
-    text = cv.dated_records_statement(
+    text = ct.dated_records_statement(
         ["2023..2027", "2025-11-11", "2024-08-27..2024-08-30", None],
         what="cited facts",
         n_unread=2,
@@ -365,8 +368,8 @@ def test_dated_records_statement():
         "**Coverage.** 4 cited facts, dated 2023 to 2027 (by starting year: 2023: 1, 2024: 1, "
         "2025: 1); 1 undated; 2 document(s) could not be read and are not counted."
     )
-    assert cv.dated_records_statement([], what="events").startswith("No data: no events")
-    assert "по году начала" in cv.dated_records_statement(["2024"], what="x", language="ru")
+    assert ct.dated_records_statement([], what="events").startswith("No data: no events")
+    assert "по году начала" in ct.dated_records_statement(["2024"], what="x", language="ru")
 
 
 def test_real_data_section_reads_only_real_partitions(tmp_path, panel):
@@ -386,10 +389,10 @@ def test_real_data_section_reads_only_real_partitions(tmp_path, panel):
                 "bytes": path.stat().st_size,
             }
     (tmp_path / "manifest.json").write_text(json.dumps({"outputs": outputs}), encoding="utf-8")
-    text = cv.real_data_section(tmp_path, countries=["BLR", "RUS"])
+    text = ct.real_data_section(tmp_path, countries=["BLR", "RUS"])
     assert text.startswith("*Real data, BACI_HS92_V202601:*") and "SYNTHETIC_DEMO" not in text
     assert "No BLR↔RUS flow in either direction in 2022, 2023" in text
-    none = cv.real_data_section(tmp_path, countries=["BLR"], exclude=["BACI_HS92_V202601"])
+    none = ct.real_data_section(tmp_path, countries=["BLR"], exclude=["BACI_HS92_V202601"])
     assert none.startswith("No other real trade dataset")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from coopstats import coverage, dependency, growth, localization, priority
+from coopstats import dependency, growth, localization, priority, valuation
 from coopstats.errors import InvalidParameterError
 
 MEMBERS = ["KAZ", "RUS", "BLR"]
@@ -104,10 +104,10 @@ def test_what_is_still_refused(mixed):
 
 def test_cif_to_fob_option(mixed):
     # built with prefer="importer": reported rows are importers' CIF values, mirror rows FOB
-    valued = coverage.with_valuation(mixed, prefer="importer")
+    valued = valuation.with_valuation(mixed, prefer="importer")
     plain = localization.intra_bloc_shares(valued, bloc="EAEU", members=MEMBERS)
     fob = localization.intra_bloc_shares(
-        valued, bloc="EAEU", members=MEMBERS, cif_fob_ratio=coverage.DEFAULT_CIF_FOB_RATIO
+        valued, bloc="EAEU", members=MEMBERS, cif_fob_ratio=valuation.DEFAULT_CIF_FOB_RATIO
     )
     p, f = plain.bloc.set_index("year"), fob.bloc.set_index("year")
     # 2022: the reported 40 (CIF) becomes 40 / 1.1; mirror 200 (FOB) unchanged
@@ -144,10 +144,10 @@ def test_a_comtrade_frame_with_russia_from_mirror_flows_goes_straight_into_the_a
     assert m.loc["KAZ", "mirror_share_pct"] == 0.0  # Kazakhstan reports its own imports
     # prefer="importer": reported rows are CIF, mirror rows FOB; on an FOB basis KAZ shrinks
     fob = localization.intra_bloc_shares(
-        coverage.with_valuation(trade, prefer="importer"),
+        valuation.with_valuation(trade, prefer="importer"),
         bloc="EAEU",
         members=["KAZ", "RUS", "BLR"],
-        cif_fob_ratio=coverage.DEFAULT_CIF_FOB_RATIO,
+        cif_fob_ratio=valuation.DEFAULT_CIF_FOB_RATIO,
     ).members.set_index("importer_iso3")
     assert fob.loc["KAZ", "imports_usd"] == pytest.approx(m.loc["KAZ", "imports_usd"] / 1.1)
     assert fob.loc["RUS", "imports_usd"] == m.loc["RUS", "imports_usd"]

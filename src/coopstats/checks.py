@@ -25,15 +25,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
-from . import coverage
 from .columns import column
 from .errors import InvalidParameterError
 
 __all__ = [
     "BASIS_COLUMNS",
+    "FLOW_BASES",
     "TRADE_COLUMNS",
+    "check_number",
+    "iso3_codes",
     "require_columns",
     "require_no_nan",
     "require_nonnegative",
@@ -41,6 +44,7 @@ __all__ = [
     "require_single_basis",
     "require_flow_bases",
     "require_trade",
+    "require_trade_frame",
     "validate_literal",
     "sector_pairs",
 ]
@@ -52,6 +56,9 @@ TRADE_COLUMNS = tuple(
 
 #: Columns that qualify what a value means; a single series must hold one value of each.
 BASIS_COLUMNS = ("dataset", "flow_basis", "unit", "currency", "price_basis", "trade_basis")
+
+#: Flow bases a trade row can have (``coopstats.columns``: reported, mirror, reconciled).
+FLOW_BASES: tuple[str, ...] = tuple(column("flow_basis").checks["isin"])
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, name: str) -> None:
@@ -136,14 +143,8 @@ def require_flow_bases(frame: pd.DataFrame, *, name: str) -> None:
     if "flow_basis" not in frame.columns:
         require_single_basis(frame, name=name, columns=("dataset",))
         return
+    _require_known_bases(frame, name=name)
     basis = frame["flow_basis"]
-    unknown = sorted(set(basis.dropna().astype(str)) - set(coverage.FLOW_BASES))
-    if unknown or basis.isna().any():
-        raise InvalidParameterError(
-            f"{name}.flow_basis",
-            unknown + (["<missing>"] if basis.isna().any() else []),
-            list(coverage.FLOW_BASES),
-        )
     if "dataset" in frame.columns:
         for b, part in frame.groupby(basis.astype(str), sort=True):
             require_single_basis(part, name=f"{name} ({b} flows)", columns=("dataset",))
@@ -158,8 +159,8 @@ def require_trade(
     plus ``mirror_value_usd`` (the value of ``mirror`` rows, else 0) when the frame has a
     ``flow_basis`` column. Reported, mirror and reconciled flows may be mixed (one dataset
     per basis, :func:`require_flow_bases`). With ``cif_fob_ratio`` (e.g.
-    :data:`coopstats.coverage.DEFAULT_CIF_FOB_RATIO`, 1.10) CIF-valued rows (``valuation``
-    column, see :func:`coopstats.coverage.with_valuation`) are divided by it first.
+    :data:`coopstats.valuation.DEFAULT_CIF_FOB_RATIO`, 1.10) CIF-valued rows (``valuation``
+    column, see :func:`coopstats.valuation.with_valuation`) are divided by it first.
     Refuses missing columns or values, negative values, unknown flow bases, duplicated
     ``year, exporter, importer, product`` keys (one flow, one value: a reported and a mirror
     value of the same flow are never added) and an empty frame.
@@ -172,11 +173,96 @@ def require_trade(
     require_unique(trade, cols[:4], name=name)
     if trade.empty:
         raise InvalidParameterError(name, "an empty frame", "a trade frame with rows")
+    from . import valuation  # valuation builds on these checks: imported when used
+
     if cif_fob_ratio is not None:
-        trade = coverage.cif_to_fob(trade, ratio=cif_fob_ratio)
+        trade = valuation.cif_to_fob(trade, ratio=cif_fob_ratio)
     out = trade[cols].astype({"year": "int64"})
     if "flow_basis" in trade.columns:
-        out["mirror_value_usd"] = coverage.mirror_value_usd(trade)
+        out["mirror_value_usd"] = valuation.mirror_value_usd(trade)
+    return out
+
+
+def _require_known_bases(frame: pd.DataFrame, *, name: str) -> None:
+    """Refuse ``flow_basis`` values outside :data:`FLOW_BASES`, and missing ones."""
+    basis = frame["flow_basis"]
+    unknown = sorted(set(basis.dropna().astype(str)) - set(FLOW_BASES))
+    if unknown or basis.isna().any():
+        raise InvalidParameterError(
+            f"{name}.flow_basis",
+            unknown + (["<missing>"] if basis.isna().any() else []),
+            list(FLOW_BASES),
+        )
+
+
+def require_trade_frame(
+    trade: object,
+    *,
+    name: str = "trade",
+    columns: Sequence[str] = TRADE_COLUMNS,
+    allow_empty: bool = True,
+) -> pd.DataFrame:
+    """Refuse anything but a complete bilateral trade frame; return it unchanged.
+
+    The frame must have every one of ``columns`` (default :data:`TRADE_COLUMNS`), no
+    missing value in them, ``value_usd >= 0``, rows (unless ``allow_empty``) and, when it has
+    a ``flow_basis`` column, only :data:`FLOW_BASES` there. Unlike :func:`require_trade` it
+    neither selects columns nor refuses duplicated keys or mixed datasets: callers that sum
+    a frame as it is (coverage tables, gravity panels) add the checks they need.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming ``name``, what was found and what is allowed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"year": [2020], "exporter_iso3": ["BLR"], "importer_iso3": ["RUS"],
+    ...                   "value_usd": [5.0]})
+    >>> len(require_trade_frame(t, columns=["year", "exporter_iso3", "importer_iso3",
+    ...                                     "value_usd"]))
+    1
+    """
+    columns = list(columns)
+    require_columns(trade, columns, name=name)
+    if trade.empty and not allow_empty:
+        raise InvalidParameterError(name, "an empty frame", "a trade frame with rows")
+    require_no_nan(trade, columns, name=name)
+    require_nonnegative(trade, "value_usd", name=name)
+    if "flow_basis" in trade.columns:
+        _require_known_bases(trade, name=name)
+    return trade
+
+
+def check_number(name: str, value: object, lo: float) -> float:
+    """Return ``value`` as float if it is a finite real number ``>= lo`` (not a bool), else raise.
+
+    >>> check_number("ratio", 1.1, 1.0)
+    1.1
+    """
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not ok or not np.isfinite(value) or value < lo:
+        raise InvalidParameterError(name, value, f"a finite number >= {lo}")
+    return float(value)
+
+
+def iso3_codes(name: str, countries: Iterable[str] | str | None) -> list[str] | None:
+    """Return ``countries`` as sorted distinct ISO3 codes (``None`` stays ``None``), else raise.
+
+    A single code may be given as a string. Codes must be three upper-case letters.
+
+    >>> iso3_codes("countries", ["RUS", "BLR", "RUS"])
+    ['BLR', 'RUS']
+    """
+    if countries is None:
+        return None
+    if isinstance(countries, str):
+        countries = [countries]
+    out = sorted(set(countries))
+    bad = [c for c in out if not (isinstance(c, str) and len(c) == 3 and c.isupper())]
+    if bad:
+        raise InvalidParameterError(name, bad, "ISO 3166 alpha-3 codes, e.g. ['BLR', 'RUS']")
     return out
 
 

@@ -249,7 +249,7 @@ _ALL = [
     _c("relative_year", "int64", "years", "Year minus the event year (event study; 0 = event year)"),
     _c("effect_pct", "float64", "percent", "Effect of a PPML coefficient in percent, 100*(exp(b)-1)", nullable=True),
     _c("n_clusters", "int64", "count", "Number of clusters of the standard errors"),
-    # analysis outputs: coverage and mirror flows (coopstats.coverage)
+    # analysis outputs: coverage and mirror flows (coopstats.coverage, coopstats.valuation)
     _c("n_flows", "int64", "count", "Number of trade rows (HS6 flows of one pair and year)"),
     _c("n_pairs", "int64", "count", "Number of exporter-importer pairs with flows"),
     _c("mirror_value_usd", "float64", "USD", "Part of value_usd that comes from mirror flows"),
@@ -265,7 +265,7 @@ _ALL = [
     _c("status", "string", "", "Outcome of a check: confirmed, flows_present, partners_only, no_flows, not_covered, no_flows_after, absent, absent_after_flows"),
     _c("n_blackouts", "int64", "count", "Number of blackouts touching a year"),
     _c("n_product_gaps", "int64", "count", "Number of expected products without flows in a year"),
-    _c("series", "string", "", "Label of one line of a chart: sector and source (coopstats.coverage.trade_beside_official)"),
+    _c("series", "string", "", "Label of one line of a chart: sector and source (coopstats.official_figures.trade_beside_official)"),
     _c("material", "string", "", "Critical raw material named in coopstats/data/critical_materials.csv (English)"),
     _c("material_ru", "string", "", "The same material in Russian"),
     _c("change", "float64", "", "value_end - value_start, in the unit of the measure", nullable=True),

@@ -47,7 +47,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import coverage
+from . import valuation
 from .checks import (
     BASIS_COLUMNS,
     require_columns,
@@ -139,12 +139,12 @@ def annual_totals(
         raise InvalidParameterError(name, "an empty frame", "a frame with at least one row")
     mirror = "flow_basis" in frame.columns and value_col == "value_usd"
     if mirror:  # trade with flow bases: also the share of each total from mirror flows
-        frame = frame.assign(mirror_value_usd=coverage.mirror_value_usd(frame))
+        frame = frame.assign(mirror_value_usd=valuation.mirror_value_usd(frame))
     sums = [value_col, "mirror_value_usd"] if mirror else [value_col]
     out = frame.groupby([*by, year_col], sort=True, observed=True)[sums].sum().reset_index()
     out[year_col] = out[year_col].astype("int64")
     if mirror:
-        out["mirror_share_pct"] = coverage.mirror_share_pct(
+        out["mirror_share_pct"] = valuation.mirror_share_pct(
             out.pop("mirror_value_usd"), out[value_col]
         )
     return out

@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import coverage, membership
+from . import membership, valuation
 from .checks import (
     require_columns,
     require_trade,
@@ -275,7 +275,7 @@ def add_mirror_share(
         return out
     m = g.groupby(keys, sort=True)["mirror_value_usd"].sum().rename("_mirror").reset_index()
     out = out.merge(m, on=keys, how="left")
-    out["mirror_share_pct"] = coverage.mirror_share_pct(out.pop("_mirror").fillna(0.0), out[total])
+    out["mirror_share_pct"] = valuation.mirror_share_pct(out.pop("_mirror").fillna(0.0), out[total])
     return out
 
 
@@ -334,9 +334,9 @@ def intra_bloc_shares(
         Which day of the year decides membership (``year_end``, ``year_start``, ``mid_year``).
     cif_fob_ratio
         ``None`` (default): values as they are. A ratio :math:`r \ge 1` divides CIF-valued
-        rows (``valuation == "CIF"``; :func:`coopstats.coverage.with_valuation` adds the
+        rows (``valuation == "CIF"``; :func:`coopstats.valuation.with_valuation` adds the
         column) by :math:`r` first, so reported imports and mirror exports are compared on an
-        FOB basis; :data:`coopstats.coverage.DEFAULT_CIF_FOB_RATIO` = 1.10 is the IMF DOTS
+        FOB basis; :data:`coopstats.valuation.DEFAULT_CIF_FOB_RATIO` = 1.10 is the IMF DOTS
         convention. BACI values are already FOB.
 
     Returns
@@ -604,7 +604,7 @@ def top_suppliers(
         "cumulative_share_pct",
     ]
     if "mirror_value_usd" in g.columns:
-        g["mirror_share_pct"] = coverage.mirror_share_pct(g["mirror_value_usd"], g["value_usd"])
+        g["mirror_share_pct"] = valuation.mirror_share_pct(g["mirror_value_usd"], g["value_usd"])
         cols.append("mirror_share_pct")
     return g[cols].reset_index(drop=True)
 

@@ -45,8 +45,8 @@ import pandas as pd
 
 from . import geo, hs, localization
 from .columns import BLOCS
-from .coverage import mirror_share_pct, mirror_value_usd
 from .errors import DataFileError, InvalidParameterError
+from .valuation import mirror_share_pct, mirror_value_usd
 
 __all__ = [
     "DEFAULT_BLOCS",
