@@ -17,7 +17,7 @@ unique keys sorted by i, j, k as CEPII ships them, random SYNTHETIC values on th
 V202201 country and product codes) into a temporary folder, then runs, each in a fresh
 subprocess so that peak memory is measured per contender (``ru_maxrss`` of the child):
 
-* **coopstats**: ``coopstats.sources.ingest.ingest_baci`` (the BACI part of ``coopstats data
+* **coopstats**: ``coopstats.sources.ingest_baci.ingest_baci`` (the BACI part of ``coopstats data
   build``) on a raw folder holding that file and the real dictionaries. One streamed pass over
   the CSV (pyarrow) that validates every row (quarantine ledger), keeps the bloc members'
   flows, sums every country's exports per product, hashes the file; ISO3 mapping;
@@ -68,17 +68,17 @@ def peak_rss_mb():
 """
 
 # coopstats, BACI ingestion only: the same job as the baseline (plus validation, ledger, ISO3
-# mapping, checksums): coopstats.sources.ingest.ingest_baci
+# mapping, checksums): coopstats.sources.ingest_baci.ingest_baci
 _COOPSTATS = (
     _PEAK
     + r"""
 import json, sys, time
-from coopstats.sources import ingest, baci  # imports before the clock
+from coopstats.sources import ingest, ingest_baci, baci  # imports before the clock
 import coopstats.geo, pyarrow, pyarrow.csv, pyarrow.parquet, pandas
 t0 = time.perf_counter()
 members = ingest.bloc_member_union()
 releases = baci.find_releases([sys.argv[1] + "/baci"])
-stats = ingest.ingest_baci(releases, sys.argv[2], members)
+stats = ingest_baci.ingest_baci(releases, sys.argv[2], members)
 wall = time.perf_counter() - t0
 print(json.dumps({"wall_s": wall, "peak_rss_mb": peak_rss_mb(),
                   "trade_rows": stats["rows_trade"], "exports_rows": stats["rows_exports"]}))
@@ -148,12 +148,12 @@ _MULTI = (
     _PEAK
     + r"""
 import json, sys, time
-from coopstats.sources import ingest, baci
+from coopstats.sources import ingest, ingest_baci, baci
 import coopstats.geo, pyarrow, pyarrow.csv, pyarrow.parquet, pandas
 members = ingest.bloc_member_union()
 t0 = time.perf_counter()
 releases = baci.find_releases([sys.argv[1]])
-stats = ingest.ingest_baci(releases, sys.argv[2], members)
+stats = ingest_baci.ingest_baci(releases, sys.argv[2], members)
 wall = time.perf_counter() - t0
 print(json.dumps({"wall_s": wall, "peak_rss_mb": peak_rss_mb(), "timings": stats["timings"],
                   "trade_rows": stats["rows_trade"], "exports_rows": stats["rows_exports"]}))

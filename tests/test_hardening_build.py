@@ -19,7 +19,7 @@ import pytest
 
 from coopstats import cli
 from coopstats.errors import BuildLockedError, LimitExceededError, OutputWriteError
-from coopstats.sources import baci, ingest
+from coopstats.sources import baci, ingest, swap
 
 HEADER = "t,i,j,k,v,q\n"
 ROWS = [
@@ -61,7 +61,7 @@ def _build(project: Path, **kw) -> dict[str, Path]:
 
 _HOLD = """
 import sys
-from coopstats.sources.ingest import build_lock
+from coopstats.sources.swap import build_lock
 with build_lock(sys.argv[1]):
     print("locked", flush=True)
     sys.stdin.readline()
@@ -138,7 +138,7 @@ def test_crash_during_swap_leaves_previous_outputs(
     (project / "data" / "raw" / "downloads" / "BACI_HS17_Y2020_V202201.csv").write_text(
         HEADER + "\n".join(ROWS[:2]) + "\n"
     )
-    monkeypatch.setattr(ingest, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
     real_rename = os.rename
 
     def crash_on_second(src, dst):
@@ -146,14 +146,14 @@ def test_crash_during_swap_leaves_previous_outputs(
             raise KeyboardInterrupt("killed during the swap")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(ingest.os, "rename", crash_on_second)
+    monkeypatch.setattr(swap.os, "rename", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
         _build(project)
-    monkeypatch.setattr(ingest.os, "rename", real_rename)
+    monkeypatch.setattr(swap.os, "rename", real_rename)
     old = processed.parent / ".processed.old"
     assert not processed.exists() and old.is_dir()  # the crash hit between the renames
     assert {p.name: _sha(p) for p in old.glob("*.parquet")} == before
-    ingest._recover(processed)  # what the next build does first
+    swap.recover(processed)  # what the next build does first
     assert {p.name: _sha(p) for p in processed.glob("*.parquet")} == before
     _build(project)  # and the next build then completes
     assert not old.exists()
@@ -326,14 +326,14 @@ def test_cli_reports_a_file_system_error_without_traceback(
 _KILL_BETWEEN_RENAMES = """
 import os, signal, sys
 from pathlib import Path
-from coopstats.sources import ingest
-ingest._exchange = lambda a, b: False  # the two-rename fallback
+from coopstats.sources import ingest, swap
+swap._exchange = lambda a, b: False  # the two-rename fallback
 real = os.rename
 def rename(src, dst):
     if Path(src).name.startswith(".processed-build-"):
         os.kill(os.getpid(), signal.SIGKILL)  # kill -9 between the two renames
     return real(src, dst)
-ingest.os.rename = rename
+swap.os.rename = rename
 ingest.build_processed(sys.argv[1], sys.argv[2])
 """
 
@@ -354,7 +354,7 @@ def test_kill_9_during_the_swap_is_recovered_by_the_next_build(tmp_path: Path, r
     assert proc.returncode == -9
     assert not processed.exists() and (processed.parent / ".processed.old").is_dir()
     assert list(processed.parent.glob(".processed-build-*"))  # the killed build's folder
-    ingest._recover(processed)  # the first thing the next build does
+    swap.recover(processed)  # the first thing the next build does
     for name, meta in manifest["outputs"].items():  # the previous outputs, byte for byte
         assert _sha(processed / name) == meta["sha256"]
     assert not list(processed.parent.glob(".processed-build-*"))

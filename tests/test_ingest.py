@@ -16,7 +16,7 @@ import pytest
 from coopstats import schemas
 from coopstats.errors import DataFileError
 from coopstats.schemas import TRADE, trade_schema
-from coopstats.sources import baci, ingest
+from coopstats.sources import baci, ingest, parquet, store
 
 HEADER = "t,i,j,k,v,q\n"
 Y2020 = [
@@ -160,7 +160,7 @@ def test_parquet_agrees_with_read_baci(tmp_path: Path, root: Path, dicts: Path) 
             countries=members,
         )
         frames.append(cleaned.kept)
-    direct = pd.concat(frames).sort_values(ingest.TRADE_SORT).reset_index(drop=True)
+    direct = pd.concat(frames).sort_values(store.TRADE_SORT).reset_index(drop=True)
     pd.testing.assert_frame_equal(
         trade, direct.astype({c: object for c in TRADE if direct[c].dtype == "string"})
     )
@@ -184,7 +184,7 @@ def test_byte_identical_outputs(tmp_path: Path, root: Path, dicts: Path) -> None
 def test_row_groups_have_a_fixed_size(
     tmp_path: Path, root: Path, dicts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "ROW_GROUP_SIZE", 3)
+    monkeypatch.setattr(parquet, "ROW_GROUP_SIZE", 3)
     raw = make_raw(tmp_path, root, dicts)
     out = ingest.build_processed(raw, tmp_path / "processed")
     meta = pq.ParquetFile(out["trade"]).metadata

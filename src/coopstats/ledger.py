@@ -13,7 +13,7 @@ read, kept with a ``changed`` entry that records old value and rule, or rejected
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +31,8 @@ __all__ = [
     "ledger_entries",
     "change_entries",
     "record_changes",
+    "relative_path",
+    "root_relative",
 ]
 
 LEDGER_COLUMNS = ["step", "file", "line", "column", "value", "rule", "reason", "action"]
@@ -441,3 +443,27 @@ def write_ledger(cleaned: Cleaned, out_dir: str | Path) -> Path:
     )
     ledger.to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """Return ``path`` relative to ``root`` in POSIX form; its bare name when outside ``root``."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def root_relative(cleaned: Cleaned, raw: Path) -> Cleaned:
+    """Return ``cleaned`` with its ledger's absolute file paths relative to the project root.
+
+    The root is the folder holding ``data/raw`` (or ``raw``'s parent in another layout), so
+    ``data/raw/wdi/X.csv`` is written the same in every clone: processed data are
+    byte-identical wherever the repository lives.
+    """
+    root = raw.parent.parent if raw.parent.name == "data" else raw.parent
+    ledger = cleaned.ledger.copy()
+    ledger["file"] = [
+        relative_path(Path(f), root) if isinstance(f, str) and Path(f).is_absolute() else f
+        for f in ledger["file"]
+    ]
+    return replace(cleaned, ledger=ledger)

@@ -40,10 +40,29 @@ __all__ = [
     "partition_outputs",
     "partition_datasets",
     "read_partitioned",
+    "OUTPUTS",
+    "TRADE_SORT",
+    "EXPORTS_SORT",
+    "WORLD_SORT",
 ]
 
 #: Tables written as partitions by ``coopstats data build``.
 PARTITIONED = ("trade", "exports_by_country", "world_totals")
+
+#: Output files of ``data/processed`` by key of
+#: :func:`coopstats.sources.ingest.build_processed`'s result.
+OUTPUTS = {
+    "trade": "trade.parquet",
+    "exports_by_country": "exports_by_country.parquet",
+    "world_totals": "world_totals.parquet",
+    "facts": "facts.parquet",
+    "indicators": "indicators.parquet",
+    "manifest": "manifest.json",
+}
+#: Row order of the single-file tables (byte-identical output for identical input).
+TRADE_SORT = ["dataset", "year", "exporter_iso3", "importer_iso3", "hs6_code"]
+EXPORTS_SORT = ["dataset", "year", "exporter_iso3", "hs6_code"]
+WORLD_SORT = ["dataset", "year", "hs6_code"]
 
 _PART = "part-0.parquet"
 _DATASET_DIR = re.compile(r"dataset=([A-Za-z0-9_.\-]+)")
