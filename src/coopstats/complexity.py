@@ -42,6 +42,7 @@ __all__ = [
     "ComplexityResult",
     "complexity",
     "exports_long",
+    "top_countries",
     "CONVENTIONS",
     "ATLAS_FILTERS",
     "MIN_RANK_AGREEMENT",
@@ -204,6 +205,23 @@ def rca(exports: pd.DataFrame, *, threshold: float = 1.0) -> pd.DataFrame:
         parts.append(_cp_frame(year, countries, products, mat, r, r >= threshold))
     return pd.concat(parts, ignore_index=True)
 
+def top_countries(country: pd.DataFrame, column: str, n: int = 10) -> pd.DataFrame:
+    """Return the ``n`` countries with the highest ``column`` in the latest year.
+
+    Ties are broken by ``country_iso3``; the index is reset. Used by the ``summary`` of
+    :class:`ComplexityResult` (ECI) and :class:`coopstats.relatedness.ProductSpaceResult` (COI).
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"year": [2023, 2024, 2024], "country_iso3": ["BLR", "BLR", "RUS"],
+    ...                   "eci": [2.0, 0.5, 1.0]})
+    >>> top_countries(c, "eci", 1)["country_iso3"].tolist()
+    ['RUS']
+    """
+    last = country[country["year"] == country["year"].max()]
+    top = last.sort_values([column, "country_iso3"], ascending=[False, True]).head(n)
+    return top.reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class ComplexityResult:
     """ECI/PCI with diversity, ubiquity and RCA (see :func:`complexity`).
@@ -339,9 +357,7 @@ class ComplexityResult:
         pandas.DataFrame
             ``year, country_iso3, diversity, eci, method``.
         """
-        last = self.country[self.country["year"] == self.country["year"].max()]
-        top = last.sort_values(["eci", "country_iso3"], ascending=[False, True]).head(n)
-        return top.assign(method=self.method).reset_index(drop=True)
+        return top_countries(self.country, "eci", n).assign(method=self.method)
 
 def _eci_eigenvector(mcp: np.ndarray, diversity: np.ndarray, ubiquity: np.ndarray):
     """Growth Lab ECI/PCI via the symmetric country-side eigenproblem.

@@ -430,6 +430,29 @@ def facts_coverage_statement(
     return text
 
 
+#: Phrases of :func:`trade_beside_official_statement` per language (``str.format`` fields).
+_SIDE_PHRASES = {
+    "en": {
+        "data": "trade data up to {last} ({value} in {last})",
+        "no_data": "no flow in the trade data",
+        "blackout": "; blackout in {years} (no flow: neither side reports)",
+        "after": "; officially stated after that: ",
+        "official": "; officially stated: ",
+        "no_official": "; no official figure for those years in the facts table",
+        "before": "; official figures for years with trade data: ",
+    },
+    "ru": {
+        "data": "торговые данные до {last} г. ({value} в {last} г.)",
+        "no_data": "в торговых данных потоков нет",
+        "blackout": "; пробел в {years} (обе стороны не отчитываются)",
+        "after": "; официальные данные за последующие годы: ",
+        "official": "; официальные данные: ",
+        "no_official": "; официальных данных за эти годы в таблице фактов нет",
+        "before": "; официальные данные за годы с торговыми данными: ",
+    },
+}
+
+
 def trade_beside_official_statement(
     side: pd.DataFrame,
     *,
@@ -445,7 +468,15 @@ def trade_beside_official_statement(
     year, each with its fact id.
     """
     language = check_language(language)
+    w = _SIDE_PHRASES[language]
     arrow = "→" if measure == "exports" else "↔"
+
+    def listing(rows: pd.DataFrame) -> str:
+        return ", ".join(
+            f"{int(r.year)}: {_money(r.value_usd, language)} ({r.fact_id})"
+            for r in rows.itertuples(index=False)
+        )
+
     lines = []
     for sector, g in side.groupby("sector", sort=True):
         data = g[g["status"] == "trade data"]
@@ -454,60 +485,21 @@ def trade_beside_official_statement(
         last = int(data["year"].max()) if len(data) else None
         last_value = float(data.loc[data["year"] == last, "value_usd"].sum())
         after = off[off["year"] > last] if last is not None else off
-        if language == "en":
-            s = f"- **{sector}**, {country_iso3}{arrow}{partner_iso3}: "
-            s += (
-                f"trade data up to {last} ({_money(last_value, 'en')} in {last})"
-                if last is not None
-                else "no flow in the trade data"
-            )
-            if len(dark):
-                s += f"; blackout in {_years(sorted(dark['year']))} (no flow: neither side reports)"
-            if len(after):
-                s += (
-                    "; officially stated after that: "
-                    if last is not None
-                    else "; officially stated: "
-                )
-                s += ", ".join(
-                    f"{int(r.year)}: {_money(r.value_usd, 'en')} ({r.fact_id})"
-                    for r in after.itertuples(index=False)
-                )
-            elif len(dark):
-                s += "; no official figure for those years in the facts table"
-            if len(off) > len(after):
-                s += "; official figures for years with trade data: " + ", ".join(
-                    f"{int(r.year)}: {_money(r.value_usd, 'en')} ({r.fact_id})"
-                    for r in off[~off.index.isin(after.index)].itertuples(index=False)
-                )
-            lines.append(s + ".")
-        else:
-            s = f"- **{sector}**, {country_iso3}{arrow}{partner_iso3}: "
-            s += (
-                f"торговые данные до {last} г. ({_money(last_value, 'ru')} в {last} г.)"
-                if last is not None
-                else "в торговых данных потоков нет"
-            )
-            if len(dark):
-                s += f"; пробел в {_years(sorted(dark['year']))} (обе стороны не отчитываются)"
-            if len(after):
-                s += (
-                    "; официальные данные за последующие годы: "
-                    if last is not None
-                    else "; официальные данные: "
-                )
-                s += ", ".join(
-                    f"{int(r.year)}: {_money(r.value_usd, 'ru')} ({r.fact_id})"
-                    for r in after.itertuples(index=False)
-                )
-            elif len(dark):
-                s += "; официальных данных за эти годы в таблице фактов нет"
-            if len(off) > len(after):
-                s += "; официальные данные за годы с торговыми данными: " + ", ".join(
-                    f"{int(r.year)}: {_money(r.value_usd, 'ru')} ({r.fact_id})"
-                    for r in off[~off.index.isin(after.index)].itertuples(index=False)
-                )
-            lines.append(s + ".")
+        s = f"- **{sector}**, {country_iso3}{arrow}{partner_iso3}: "
+        s += (
+            w["data"].format(last=last, value=_money(last_value, language))
+            if last is not None
+            else w["no_data"]
+        )
+        if len(dark):
+            s += w["blackout"].format(years=_years(sorted(dark["year"])))
+        if len(after):
+            s += (w["after"] if last is not None else w["official"]) + listing(after)
+        elif len(dark):
+            s += w["no_official"]
+        if len(off) > len(after):
+            s += w["before"] + listing(off[~off.index.isin(after.index)])
+        lines.append(s + ".")
     return "\n".join(lines)
 
 

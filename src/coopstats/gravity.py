@@ -63,6 +63,7 @@ import pandas as pd
 from scipy import stats
 
 from . import membership
+from .checks import require_single_basis, require_trade_frame
 from .columns import BLOCS
 from .errors import InvalidParameterError
 
@@ -114,7 +115,9 @@ def require_trade(trade: object, name: str = "trade") -> pd.DataFrame:
     """Return ``trade`` if it is a complete bilateral trade frame, else raise.
 
     Requires the columns ``year``, ``exporter_iso3``, ``importer_iso3``, ``value_usd``, rows,
-    no missing values in them, no negative values and a single ``dataset`` / ``flow_basis``.
+    no missing values in them, no negative values, known flow bases
+    (:func:`coopstats.checks.require_trade_frame`) and a single ``dataset`` / ``flow_basis``
+    (:func:`coopstats.checks.require_single_basis`).
 
     Raises
     ------
@@ -122,38 +125,8 @@ def require_trade(trade: object, name: str = "trade") -> pd.DataFrame:
         Naming ``name``, what was found and what is expected.
     """
     cols = ["year", "exporter_iso3", "importer_iso3", "value_usd"]
-    if not isinstance(trade, pd.DataFrame):
-        raise InvalidParameterError(name, type(trade).__name__, "a pandas DataFrame")
-    missing = [c for c in cols if c not in trade.columns]
-    if missing:
-        raise InvalidParameterError(
-            name,
-            f"columns {list(trade.columns)}",
-            f"a frame with columns {cols}",
-            why=f"missing column(s) {missing}",
-        )
-    if trade.empty:
-        raise InvalidParameterError(name, "an empty frame", "a trade frame with rows")
-    for c in cols:
-        bad = trade[c].isna()
-        if bad.any():
-            raise InvalidParameterError(
-                name,
-                f"{int(bad.sum())} missing value(s) in column {c!r} at index "
-                f"{list(trade.index[bad][:10])}",
-                "complete values",
-                why="coopstats does not fill missing values; drop or fix these rows explicitly",
-            )
-    if (trade["value_usd"] < 0).any():
-        raise InvalidParameterError(name, "negative value_usd", "value_usd >= 0")
-    for c in ("dataset", "flow_basis"):
-        if c in trade.columns and trade[c].nunique(dropna=False) > 1:
-            raise InvalidParameterError(
-                name,
-                f"column {c!r} mixes {sorted(map(str, trade[c].unique()))}",
-                f"a single {c}",
-                why="values on different bases are never added silently; filter first",
-            )
+    require_trade_frame(trade, name=name, columns=cols, allow_empty=False)
+    require_single_basis(trade, name=name, columns=("dataset", "flow_basis"))
     return trade
 
 

@@ -53,6 +53,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .checks import require_columns, require_no_nan
+from .complexity import top_countries
 from .errors import CoopstatsWarning, InvalidParameterError
 from .priority import complexity
 
@@ -89,28 +91,10 @@ CONVENTIONS = {
 
 
 def _require_frame(frame: object, columns: Sequence[str], name: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidParameterError(name, type(frame).__name__, "a pandas DataFrame")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InvalidParameterError(
-            name,
-            f"columns {list(frame.columns)}",
-            f"a frame with columns {list(columns)}",
-            why=f"missing column(s) {missing}",
-        )
+    require_columns(frame, columns, name=name)
     if frame.empty:
         raise InvalidParameterError(name, "an empty frame", "a frame with rows")
-    for c in columns:
-        bad = frame[c].isna()
-        if bad.any():
-            raise InvalidParameterError(
-                name,
-                f"{int(bad.sum())} missing value(s) in column {c!r} at index "
-                f"{list(frame.index[bad][:10])}",
-                "complete values",
-                why="coopstats does not fill missing values; drop or fix these rows explicitly",
-            )
+    require_no_nan(frame, columns, name=name)
     return frame
 
 
@@ -212,9 +196,7 @@ class ProductSpaceResult:
         pandas.DataFrame
             ``year, country_iso3, diversity, eci, coi``.
         """
-        last = self.country[self.country["year"] == self.country["year"].max()]
-        top = last.sort_values(["coi", "country_iso3"], ascending=[False, True]).head(n)
-        return top.reset_index(drop=True)
+        return top_countries(self.country, "coi", n)
 
 
 def product_space(exports: pd.DataFrame, *, threshold: float = 1.0) -> ProductSpaceResult:
