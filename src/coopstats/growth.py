@@ -72,6 +72,7 @@ __all__ = [
     "annual_totals",
     "as_keys",
     "validate_year",
+    "stated_vs_implied",
 ]
 
 logger = logging.getLogger(__name__)
@@ -694,3 +695,42 @@ def facts_growth(
     return kept.reset_index(drop=True).merge(
         rates[["year", "value_prev", "growth_pct"]], on="year", how="left", validate="1:1"
     )
+
+
+def stated_vs_implied(levels: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
+    r"""Stated growth figures beside the growth the stated levels imply, year by year.
+
+    .. math:: \text{gap}_t = g^{\text{stated}}_t - 100 \left( \frac{v_t}{v_{t-1}} - 1 \right)
+
+    The levels may mix stated bases (goods, goods and services); the comparison spans them on
+    purpose, to expose where official statements disagree. The implied rate is ``NaN`` where
+    the previous year has no level.
+
+    Parameters
+    ----------
+    levels
+        ``year, value``: a yearly level series (e.g. a bloc's mutual trade turnover from
+        :func:`coopstats.sources.facts.series`), one row per year.
+    stated
+        ``year, value, caveats, fact_id``: the stated growth rates in percent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, implied_growth_pct, stated_growth_pct, caveats, fact_id, gap_pct_points``, one
+        row per year that has a stated rate and a level (inner join on ``year``).
+    """
+    require_columns(stated, ("year", "value", "caveats", "fact_id"), name="stated")
+    implied = growth_rates(levels[["year", "value"]], value_col="value")
+    check = (
+        implied[["year", "growth_pct"]]
+        .rename(columns={"growth_pct": "implied_growth_pct"})
+        .merge(
+            stated[["year", "value", "caveats", "fact_id"]].rename(
+                columns={"value": "stated_growth_pct"}
+            ),
+            on="year",
+        )
+    )
+    check["gap_pct_points"] = check["stated_growth_pct"] - check["implied_growth_pct"]
+    return check

@@ -91,6 +91,10 @@ __all__ = [
     "SECTOR_INDICATORS",
     "SectorIndicators",
     "sector_indicators",
+    "member_eci",
+    "member_sector_rca",
+    "sector_pci",
+    "contribution_table",
 ]
 
 logger = logging.getLogger(__name__)
@@ -749,3 +753,91 @@ def sector_indicators(
     undefined = sorted(panel.loc[panel["value"].isna(), "sector"].unique())
     ranked = panel[~panel["sector"].isin(undefined)].reset_index(drop=True)
     return SectorIndicators(panel, undefined, ranked)
+
+
+# ---------------------------------------------------------------------------------------
+# tables of the sector-priority page
+# ---------------------------------------------------------------------------------------
+
+
+def member_eci(result: ComplexityResult, members: Sequence[str]) -> pd.DataFrame:
+    """Return the ECI rows of ``members`` with their rank among all countries of the year.
+
+    Parameters
+    ----------
+    result
+        From :func:`complexity` (one or several years).
+    members
+        ISO3 codes to keep (e.g. :func:`coopstats.membership.members_in_year`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``result.country`` plus ``eci_rank`` (``Int64``; 1 = the highest ECI
+        of the year, ties share the lowest rank, ``method="min"``), rows of ``members`` only.
+    """
+    country = result.country
+    keys = ["year"] if "year" in country.columns else []
+    ranked = (
+        country.groupby(keys, sort=False)["eci"] if keys else country["eci"]
+    ).rank(ascending=False, method="min")
+    out = country.assign(eci_rank=ranked.astype("Int64"))
+    return out[out["country_iso3"].isin(list(members))]
+
+
+def member_sector_rca(
+    result: ComplexityResult, sector_map: pd.DataFrame, members: Sequence[str]
+) -> pd.DataFrame:
+    r"""Count the products with revealed comparative advantage per member and sector.
+
+    .. math:: n_{cs} = \sum_{p \in s} M_{cp}
+
+    Parameters
+    ----------
+    result
+        From :func:`complexity`; ``result.country_product`` holds ``mcp`` (1 when RCA >= 1).
+    sector_map
+        ``hs6_code, sector``.
+    members
+        ISO3 codes shown as rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country_iso3`` and one column per sector with :math:`n_{cs}`; a member without a
+        product of a sector has ``NaN`` there.
+    """
+    in_sectors = result.country_product.merge(sector_map[["hs6_code", "sector"]], on="hs6_code")
+    rows = in_sectors[in_sectors["country_iso3"].isin(list(members))]
+    return rows.pivot_table(
+        index="country_iso3", columns="sector", values="mcp", aggfunc="sum"
+    ).reset_index()
+
+
+def sector_pci(result: ComplexityResult, sector_map: pd.DataFrame) -> pd.DataFrame:
+    """Return the mean product complexity (PCI) of each sector's products.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``sector, mean_pci, products`` (products of the sector with a PCI), sorted by sector.
+    """
+    return (
+        result.product.merge(sector_map[["hs6_code", "sector"]], on="hs6_code")
+        .groupby("sector", as_index=False)["pci"]
+        .agg(mean_pci="mean", products="count")
+    )
+
+
+def contribution_table(contributions: pd.DataFrame) -> pd.DataFrame:
+    """Pivot :func:`score_contributions` to one row per sector, one column per indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``sector`` and one column per indicator holding its contribution to the score.
+    """
+    require_columns(contributions, ("sector", "indicator", "contribution"), name="contributions")
+    return contributions.pivot(
+        index="sector", columns="indicator", values="contribution"
+    ).reset_index()
