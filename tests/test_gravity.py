@@ -443,3 +443,17 @@ def test_page_text_in_both_languages():
         page_text("nope")
     with pytest.raises(InvalidParameterError, match="language"):
         page_text("axis.year", "de")
+
+
+def test_ppml_without_pyfixest_names_the_gravity_extra(monkeypatch):
+    """pyfixest is the [gravity] extra: without it, PPML says what to install."""
+    import sys
+
+    from coopstats.errors import MissingDependencyError
+
+    panel, terms = bloc_terms(gravity_panel(simulate(5)), ["EAEU"])
+    monkeypatch.setitem(sys.modules, "pyfixest", None)  # as if not installed
+    with pytest.raises(MissingDependencyError, match=r"pip install 'coopstats\[gravity\]'"):
+        ppml(panel, terms)
+    with pytest.raises(ImportError):  # also the builtin it specialises
+        ppml(panel, terms)

@@ -31,10 +31,11 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[1]
 
 #: distributions that must never be runtime requirements (a Jupyter server or report tooling;
-#: IPython, the shell, is not among them: pyfixest -> maketables requires it)
+#: pyfixest, with IPython among its ~35 dependencies, is the [gravity] extra)
 FORBIDDEN = {
     "jupyter", "jupyterlab", "jupyter-server", "notebook", "papermill", "nbconvert", "nbclient",
-    "jupyter-cache", "ipykernel", "jupyter-client", "jupyterlab-server", "duckdb",
+    "jupyter-cache", "ipykernel", "jupyter-client", "jupyterlab-server", "duckdb", "pyfixest",
+    "ipython",
 }
 
 
@@ -124,8 +125,8 @@ def test_wheel_requires_no_jupyter_and_ships_the_data(wheel):
     runtime = {canonicalize_name(r.name) for r in _runtime_requirements(meta)}
     assert runtime, "the wheel declares no runtime requirements"
     assert runtime & FORBIDDEN == set(), runtime & FORBIDDEN
-    # report tooling and JupyterLab are reachable as extras
-    assert {"report", "lab", "dev"} <= set(meta.get_all("Provides-Extra", []))
+    # report tooling, JupyterLab and the PPML estimator are reachable as extras
+    assert {"gravity", "report", "lab", "dev"} <= set(meta.get_all("Provides-Extra", []))
     closure = runtime_closure(_runtime_requirements(meta))
     assert set(closure) & FORBIDDEN == set(), sorted(set(closure) & FORBIDDEN)
     with zipfile.ZipFile(wheel) as zf:
@@ -164,8 +165,17 @@ def test_wheel_runs_a_study_in_a_fresh_venv_without_report_tooling(wheel, tmp_pa
         assert "site-packages" in str(here) and "/src/coopstats" not in str(here), here
         assert coopstats.__version__ != "0.0.0+unknown", coopstats.__version__
         for absent in ("papermill", "nbconvert", "jupyter_cache", "ipykernel", "jupyterlab",
-                       "notebook", "jupyter_server"):
+                       "notebook", "jupyter_server", "pyfixest", "IPython"):
             assert importlib.util.find_spec(absent) is None, absent
+        # gravity imports without its extra; estimating names the install
+        from coopstats import event_study, gravity
+        from coopstats.errors import MissingDependencyError
+        try:
+            gravity.pyfixest()
+        except MissingDependencyError as exc:
+            assert "pip install 'coopstats[gravity]'" in str(exc), exc
+        else:
+            raise AssertionError("pyfixest importable without the [gravity] extra")
         facts = coopstats.data.facts()
         assert len(facts) >= 150 and facts["fact_id"].is_unique
         eaeu = series(facts, metric="mutual_trade_turnover", bloc="EAEU", unit="USD",

@@ -17,6 +17,7 @@ __all__ = [
     "UnmappedCodeError",
     "InvalidParameterError",
     "MissingDataError",
+    "MissingDependencyError",
     "NotebookExecutionError",
     "ReportsFailedError",
     "OutputWriteError",
@@ -177,6 +178,19 @@ class MissingDataError(CoopstatsError, FileNotFoundError):
         if how:
             text += f" {how}"
         super().__init__(text)
+
+
+class MissingDependencyError(CoopstatsError, ImportError):
+    """An optional dependency (an extra of the package) is not installed; names the install."""
+
+    def __init__(self, package: str, *, extra: str, needed_for: str) -> None:
+        self.package = package
+        self.extra = extra
+        text = (
+            f"{needed_for} needs {package!r}, which is not installed; it comes with the "
+            f"{extra!r} extra: pip install 'coopstats[{extra}]'"
+        )
+        super().__init__(text, name=package)
 
 
 class NotebookExecutionError(CoopstatsError, RuntimeError):

@@ -37,7 +37,10 @@ Estimator: pyfixest (``fepois``) rather than USITC ``gme``: pyfixest absorbs the
 effects by alternating projections (no dummy matrix, so 200 countries x 10 years fits in
 seconds), clusters standard errors, checks separation, is actively maintained and installs
 from PyPI and conda-forge; ``gme`` builds dummy matrices for statsmodels' GLM, has had no
-release since 2021 and offers one-way clustering only.
+release since 2021 and offers one-way clustering only. pyfixest (with ~35 dependencies,
+IPython among them) is the ``[gravity]`` extra, not a runtime requirement: it is imported on
+first use (:func:`pyfixest`), and without it the estimators raise
+:class:`~coopstats.errors.MissingDependencyError` naming ``pip install 'coopstats[gravity]'``.
 
 References
 ----------
@@ -65,7 +68,7 @@ from scipy import stats
 from . import membership
 from .checks import require_single_basis, require_trade_frame
 from .columns import BLOCS
-from .errors import InvalidParameterError
+from .errors import InvalidParameterError, MissingDependencyError
 
 __all__ = [
     "FIXED_EFFECTS",
@@ -77,6 +80,7 @@ __all__ = [
     "bloc_effects",
     "coefficient_plot",
     "sector_selection",
+    "pyfixest",
 ]
 
 #: Fixed-effect structures :func:`ppml` accepts, and what each absorbs.
@@ -128,6 +132,28 @@ def require_trade(trade: object, name: str = "trade") -> pd.DataFrame:
     require_trade_frame(trade, name=name, columns=cols, allow_empty=False)
     require_single_basis(trade, name=name, columns=("dataset", "flow_basis"))
     return trade
+
+
+def pyfixest():
+    """Return the :mod:`pyfixest` module, imported on first use (the ``[gravity]`` extra).
+
+    pyfixest and its ~35 dependencies are not runtime requirements of coopstats: only the
+    PPML estimators (:func:`ppml`, :func:`bloc_effects`, the event studies) need it.
+
+    Raises
+    ------
+    MissingDependencyError
+        When pyfixest is not installed, naming ``pip install 'coopstats[gravity]'``.
+    """
+    try:
+        import pyfixest as pf
+    except ImportError as exc:
+        if exc.name not in (None, "pyfixest"):
+            raise  # pyfixest is there but one of its own imports fails: show that
+        raise MissingDependencyError(
+            "pyfixest", extra="gravity", needed_for="PPML gravity estimation (coopstats.gravity)"
+        ) from exc
+    return pf
 
 
 def check_int(name: str, value: object, lo: int) -> int:
@@ -387,8 +413,7 @@ def _fit_one(
     alpha: float,
     small_sample: bool = True,
 ) -> tuple[pd.DataFrame, dict, object]:
-    import pyfixest as pf
-
+    pf = pyfixest()
     df = df.copy()
     fes = _fe_columns(df, fixed_effects)
     if cluster == "pair":
