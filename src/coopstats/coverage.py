@@ -48,6 +48,7 @@ __all__ = [
     "FLOW_BASES",
     "DEFAULT_MIN_VALUE_USD",
     "known_blackouts",
+    "known_pair_blackouts",
     "coverage_table",
     "find_blackouts",
     "product_gaps",
@@ -184,6 +185,27 @@ def known_blackouts(path: str | Path | None = None) -> pd.DataFrame:
     return out
 
 
+def known_pair_blackouts(
+    country_iso3: str, partner_iso3: str, *, known: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Rows of the known-blackout table (:func:`known_blackouts`) for one pair, either order.
+
+    Only ``kind == "pair"`` rows; ``known`` defaults to the shipped table.
+
+    >>> known_pair_blackouts("RUS", "BLR")[["country_iso3", "partner_iso3"]].values.tolist()
+    [['BLR', 'RUS']]
+    """
+    a, b = country_iso3, partner_iso3
+    known = known_blackouts() if known is None else known
+    return known[
+        (known["kind"] == "pair")
+        & (
+            ((known["country_iso3"] == a) & (known["partner_iso3"] == b))
+            | ((known["country_iso3"] == b) & (known["partner_iso3"] == a))
+        )
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # coverage table
 # ---------------------------------------------------------------------------------------
@@ -303,33 +325,53 @@ def _pairs(tr: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _lost(
+    kind: str,
+    country: str,
+    partner: str | None,
+    last_year: int,
+    last_value: float,
+    years: list[int],
+    reason: str,
+) -> dict:
+    """Return a data-found blackout row: flows until ``last_year``, none in later data years."""
+    after = [y for y in years if y > last_year]
+    return {
+        "origin": "data",
+        "kind": kind,
+        "country_iso3": country,
+        "partner_iso3": partner,
+        "year_from": after[0],
+        "year_to": years[-1],
+        "years_checked": ",".join(map(str, after)),
+        "n_flows": 0,
+        "value_usd": 0.0,
+        "last_year_with_flows": last_year,
+        "value_last_year_usd": last_value,
+        "status": "no_flows_after",
+        "reason": reason,
+        "source": "computed from the trade frame",
+    }
+
+
 def _detected_pairs(tr: pd.DataFrame, years: list[int], min_value_usd: float) -> pd.DataFrame:
     p = _pairs(tr)
     p = p[p["value_usd"] > 0]
     last = p.sort_values("year").groupby(["country_iso3", "partner_iso3"]).tail(1)
     final = years[-1]
     last = last[(last["year"] < final) & (last["value_usd"] >= min_value_usd)]
-    rows = []
-    for r in last.itertuples(index=False):
-        after = [y for y in years if y > r.year]
-        rows.append(
-            {
-                "origin": "data",
-                "kind": "pair",
-                "country_iso3": r.country_iso3,
-                "partner_iso3": r.partner_iso3,
-                "year_from": after[0],
-                "year_to": final,
-                "years_checked": ",".join(map(str, after)),
-                "n_flows": 0,
-                "value_usd": 0.0,
-                "last_year_with_flows": int(r.year),
-                "value_last_year_usd": float(r.value_usd),
-                "status": "no_flows_after",
-                "reason": f"traded in {r.year}, no flow in any later year of the data",
-                "source": "computed from the trade frame",
-            }
+    rows = [
+        _lost(
+            "pair",
+            r.country_iso3,
+            r.partner_iso3,
+            int(r.year),
+            float(r.value_usd),
+            years,
+            f"traded in {r.year}, no flow in any later year of the data",
         )
+        for r in last.itertuples(index=False)
+    ]
     return pd.DataFrame(rows, columns=_BLACKOUT_OUT)
 
 
@@ -347,28 +389,19 @@ def _detectediso3_codes(tr: pd.DataFrame, years: list[int], min_value_usd: float
     )
     last = g.groupby("c").tail(1)
     final = years[-1]
-    rows = []
     last = last[(last["year"] < final) & (last["total"] >= min_value_usd)]
-    for r in last.itertuples(index=False):
-        after = [y for y in years if y > r.year]
-        rows.append(
-            {
-                "origin": "data",
-                "kind": "country",
-                "country_iso3": r.c,
-                "partner_iso3": None,
-                "year_from": after[0],
-                "year_to": final,
-                "years_checked": ",".join(map(str, after)),
-                "n_flows": 0,
-                "value_usd": 0.0,
-                "last_year_with_flows": int(r.year),
-                "value_last_year_usd": float(r.total),
-                "status": "no_flows_after",
-                "reason": f"in the data until {r.year}, no flow with any partner later",
-                "source": "computed from the trade frame",
-            }
+    rows = [
+        _lost(
+            "country",
+            r.c,
+            None,
+            int(r.year),
+            float(r.total),
+            years,
+            f"in the data until {r.year}, no flow with any partner later",
         )
+        for r in last.itertuples(index=False)
+    ]
     return pd.DataFrame(rows, columns=_BLACKOUT_OUT)
 
 

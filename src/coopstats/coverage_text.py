@@ -28,7 +28,7 @@ from .coverage import (
     DEFAULT_MIN_VALUE_USD,
     CoverageResult,
     coverage,
-    known_blackouts,
+    known_pair_blackouts,
 )
 from .text import LANGUAGES, check_language
 from .valuation import mirror_share_pct
@@ -211,6 +211,7 @@ def coverage_statement(
     Examples
     --------
     >>> import pandas as pd
+    >>> from coopstats.coverage import coverage, known_blackouts
     >>> empty = pd.DataFrame(columns=["year", "exporter_iso3", "importer_iso3", "hs6_code",
     ...                               "value_usd"])
     >>> coverage_statement(coverage(empty, known=known_blackouts().head(0)),
@@ -521,14 +522,7 @@ def known_blackout_statement(
         iso3_codes("country_iso3", [country_iso3])[0],
         iso3_codes("partner_iso3", [partner_iso3])[0],
     )
-    known = known_blackouts() if known is None else known
-    rows = known[
-        (known["kind"] == "pair")
-        & (
-            ((known["country_iso3"] == a) & (known["partner_iso3"] == b))
-            | ((known["country_iso3"] == b) & (known["partner_iso3"] == a))
-        )
-    ]
+    rows = known_pair_blackouts(a, b, known=known)
     if rows.empty:
         return (
             f"No reporting blackout of {a}↔{b} is listed in coopstats' blackout table."

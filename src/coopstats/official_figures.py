@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import TRADE_COLUMNS, iso3_codes, require_trade_frame
-from .coverage import known_blackouts
+from .coverage import known_pair_blackouts
 from .errors import InvalidParameterError
 
 __all__ = ["trade_beside_official", "blackout_span"]
@@ -95,14 +95,7 @@ def trade_beside_official(
     years_in_data = sorted(
         int(y) for y in (tr["year"].unique() if data_years is None else data_years)
     )
-    known = known_blackouts() if known is None else known
-    listed = known[
-        (known["kind"] == "pair")
-        & (
-            ((known["country_iso3"] == a) & (known["partner_iso3"] == b))
-            | ((known["country_iso3"] == b) & (known["partner_iso3"] == a))
-        )
-    ]
+    listed = known_pair_blackouts(a, b, known=known)
 
     def blackout(year: int) -> bool:
         return any(

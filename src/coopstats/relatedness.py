@@ -110,6 +110,21 @@ def _iso3_list(name: str, value: Sequence[str] | str) -> list[str]:
 # ---------------------------------------------------------------------------------------
 
 
+def _mcp_matrix(
+    cpy: pd.DataFrame,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """One year of ``complexity().country_product``, sorted, its countries, products and M_cp.
+
+    That frame is a full country x product rectangle, so sorting by country then product and
+    reshaping gives the matrix; the sorted frame is returned so that flattened results align.
+    """
+    countries = np.sort(cpy["country_iso3"].unique())
+    products = np.sort(cpy["hs6_code"].unique())
+    cpy = cpy.sort_values(["country_iso3", "hs6_code"])
+    m = cpy["mcp"].to_numpy(float).reshape(len(countries), len(products))
+    return cpy, countries, products, m
+
+
 def _proximity_matrix(mcp: np.ndarray) -> np.ndarray:
     """phi_pp' = sum_c M_cp M_cp' / max(k_p, k_p') (py-ecomplexity order of operations)."""
     ubiquity = mcp.sum(axis=0)
@@ -272,11 +287,7 @@ def product_space(exports: pd.DataFrame, *, threshold: float = 1.0) -> ProductSp
     res = complexity(exports, method="eigenvector", threshold=threshold)
     cp_parts, c_parts, prox = [], [], {}
     for year, cpy in res.country_product.groupby("year", sort=True):
-        countries = np.sort(cpy["country_iso3"].unique())
-        products = np.sort(cpy["hs6_code"].unique())
-        # _cp_frame is a full rectangle sorted by country then product
-        cpy = cpy.sort_values(["country_iso3", "hs6_code"])
-        mcp_all = cpy["mcp"].to_numpy(float).reshape(len(countries), len(products))
+        cpy, countries, products, mcp_all = _mcp_matrix(cpy)
         cy = res.country[res.country["year"] == year].set_index("country_iso3").loc[countries]
         py = res.product[res.product["year"] == year].set_index("hs6_code").loc[products]
         okc = cy["eci"].notna().to_numpy()
@@ -394,10 +405,7 @@ def oec_relatedness(
     res = complexity(exports, method=pci_method, threshold=threshold, iterations=iterations)
     parts = []
     for year, cpy in res.country_product.groupby("year", sort=True):
-        countries = np.sort(cpy["country_iso3"].unique())
-        products = np.sort(cpy["hs6_code"].unique())
-        cpy = cpy.sort_values(["country_iso3", "hs6_code"])
-        m = cpy["mcp"].to_numpy(float).reshape(len(countries), len(products))
+        cpy, countries, products, m = _mcp_matrix(cpy)
         py = res.product[res.product["year"] == year].set_index("hs6_code").loc[products]
         pci = py["pci"].to_numpy()
         ubi = m.sum(axis=0)
