@@ -133,3 +133,20 @@ def test_contribution_table_of_real_score_contributions():
     wide = priority.contribution_table(contrib).set_index("sector")
     scores = contrib.groupby("sector")["contribution"].sum()
     assert wide.sum(axis=1).to_dict() == pytest.approx(scores.to_dict())
+
+
+def test_facts_between_keeps_both_directions_of_the_pair_in_the_sectors():
+    from coopstats.sources.facts import facts_between
+
+    facts = pd.DataFrame(
+        {
+            "fact_id": ["a", "b", "c", "d", "e"],
+            "sector": ["s1", "s1", "s2", "s1", "s1"],
+            "reporter_iso3": ["BLR", "RUS", "BLR", "BLR", "KAZ"],
+            "partner_iso3": ["RUS", "BLR", "RUS", "", "RUS"],
+        }
+    )
+    out = facts_between(facts, ["BLR", "RUS"], ["s1"])
+    assert out["fact_id"].tolist() == ["a", "b"]  # c: other sector; d: no partner; e: KAZ
+    with pytest.raises(InvalidParameterError, match="partner_iso3"):
+        facts_between(facts.drop(columns="partner_iso3"), ["BLR"], ["s1"])

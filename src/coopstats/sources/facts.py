@@ -36,6 +36,7 @@ __all__ = [
     "to_usd",
     "SERIES_COLUMNS",
     "series",
+    "facts_between",
 ]
 
 #: Units the facts table may use.
@@ -658,3 +659,38 @@ def series(
         )
     kept = chosen.sort_values("year", kind="stable")[SERIES_COLUMNS]
     return Cleaned(kept, ledger, "facts_series", rows_in).check()
+
+
+def facts_between(
+    facts: pd.DataFrame,
+    countries: list[str] | tuple[str, ...],
+    sectors: list[str] | tuple[str, ...],
+) -> pd.DataFrame:
+    """Return the facts about trade among ``countries`` in ``sectors`` (both sides in the list).
+
+    A row is kept when its ``sector`` is one of ``sectors`` and both ``reporter_iso3`` and
+    ``partner_iso3`` are among ``countries`` (so a pair's statements in either direction, and a
+    country's statements about itself when it is listed, are kept). Rows keep their order and
+    index.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``facts`` lacks one of ``sector, reporter_iso3, partner_iso3``.
+    """
+    need = ["sector", "reporter_iso3", "partner_iso3"]
+    missing = [c for c in need if c not in facts.columns]
+    if missing:
+        raise InvalidParameterError(
+            "facts",
+            f"columns {list(facts.columns)}",
+            f"a facts frame with {need}",
+            why=f"missing column(s) {missing}",
+        )
+    countries, sectors = list(countries), list(sectors)
+    keep = (
+        facts["sector"].isin(sectors)
+        & facts["reporter_iso3"].isin(countries)
+        & facts["partner_iso3"].isin(countries)
+    )
+    return facts[keep]
