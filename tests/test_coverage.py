@@ -403,3 +403,19 @@ def test_the_copy_shipped_in_data_raw_has_the_same_blackout(root):
     pair = res.blackouts.query("origin == 'reference' and kind == 'pair'").iloc[0]
     assert pair["status"] == "confirmed" and pair["years_checked"] == "2022,2024"
     assert len(trade) == 23_167 + 21_723
+
+
+def test_names_moved_out_of_coverage_stay_reachable_there():
+    """Notebooks 00, 02 and 04 still call these as coverage.<name> (imported on first use)."""
+    moved = {
+        "coverage_section": ct,
+        "real_data_section": ct,
+        "facts_coverage_statement": ct,
+        "trade_beside_official_statement": ct,
+        "trade_beside_official": of,
+        "blackout_span": of,
+    }
+    for name, module in moved.items():
+        assert getattr(cv, name) is getattr(module, name), name
+    with pytest.raises(AttributeError):
+        cv.no_such_name  # noqa: B018

@@ -76,6 +76,7 @@ _BLACKOUT_COLUMNS = [
 #: notebooks 00, 02 and 04 call them as ``coverage.<name>``.
 _MOVED = {
     "coverage_section": "coverage_text",
+    "real_data_section": "coverage_text",
     "facts_coverage_statement": "coverage_text",
     "trade_beside_official_statement": "coverage_text",
     "trade_beside_official": "official_figures",
