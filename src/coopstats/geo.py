@@ -9,8 +9,7 @@ forms matched against ``data/country_names_ru.csv``). Whatever cannot be resolve
 extend; nothing becomes a silent missing value.
 
 Dated bloc membership (who is a member on which day, the as-of rules) is in
-:mod:`coopstats.membership`; :data:`AS_OF` and :func:`members_in_year` are re-exported here
-for older callers.
+:mod:`coopstats.membership`.
 
 Reference files are read lazily (on first use, then cached); importing this module does no
 work.
@@ -32,12 +31,9 @@ from . import reference
 from .columns import ISO3_REGEX
 from .errors import InvalidParameterError, UnmappedCodeError
 from .ledger import Cleaned
-from .membership import AS_OF, members_in_year  # re-exported: params.py, materials.py use them
 
 __all__ = [
     "data_path",
-    "AS_OF",
-    "members_in_year",
     "to_iso3",
     "russian_country_lexicon",
     "russian_lemmas",

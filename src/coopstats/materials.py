@@ -5,7 +5,7 @@ Where to start
 :func:`bloc_materials` takes the canonical trade frame of the materials (all country pairs,
 e.g. the real CEPII BACI V202601 extract of 30 critical-raw-material HS6 codes shipped in
 ``data/raw/baci/``) and, for each bloc (EAEU, CIS, CSTO by default; membership of each year
-from :mod:`coopstats.geo`), returns per year and material:
+from :mod:`coopstats.membership`), returns per year and material:
 
 * **dependence** - members' imports, the share from outside the bloc, the outside suppliers'
   concentration (HHI on 0-1 shares) and the largest outside supplier
@@ -43,7 +43,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import geo, hs, localization
+from . import geo, hs, localization, membership
 from .columns import BLOCS
 from .errors import DataFileError, InvalidParameterError
 from .valuation import mirror_share_pct, mirror_value_usd
@@ -179,7 +179,7 @@ def _require_materials_trade(trade: pd.DataFrame) -> pd.DataFrame:
 
 
 def _members(bloc: str, years: Sequence[int], as_of: str) -> pd.DataFrame:
-    rows = [(y, c) for y in years for c in geo.members_in_year(bloc, y, as_of=as_of)]
+    rows = [(y, c) for y in years for c in membership.members_in_year(bloc, y, as_of=as_of)]
     return pd.DataFrame(rows, columns=["year", "country_iso3"]).astype({"year": "int64"})
 
 

@@ -131,7 +131,7 @@ class ReportParams:
 
             if value not in AS_OF:
                 raise InvalidParameterError(
-                    name, value, list(AS_OF), why="the membership rule (coopstats.geo.AS_OF)"
+                    name, value, list(AS_OF), why="the membership rule (coopstats.membership.AS_OF)"
                 )
         elif name == "extra_share_threshold":
             if not 0 <= float(value) <= 1:
