@@ -114,3 +114,26 @@ def test_notebook_display_carries_alt_text():
     data, meta = fig._repr_mimebundle_()
     assert data["image/png"][:8] == "iVBORw0K"  # base64 of the PNG signature
     assert meta["image/png"]["alt"] == f"Trade; source: facts.csv F015; {plots.SYNTHETIC_LABEL}"
+
+
+def test_one_column_heatmap_with_long_labels_keeps_its_layout():
+    """A one-column matrix with long Russian row labels and title draws without a layout warning."""
+    import warnings
+
+    from coopstats import plots
+
+    matrix = pd.DataFrame(
+        {"Novosibirsk region – BLR": [2, 1, 2]},
+        index=["микроэлектроника", "оптика и оптоэлектроника", "наука и образование"],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.heatmap(
+            matrix,
+            source="test",
+            title="Записи о региональном сотрудничестве по отраслям и партнёрам",
+        )
+        fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_window_extent().width > 100  # the cells keep a real width
+    assert "\n" in ax.get_title(loc="left") + ax.get_title()

@@ -15,6 +15,7 @@ drawn inside :func:`house_style`).
 from __future__ import annotations
 
 import contextlib
+import textwrap
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -470,7 +471,11 @@ def heatmap(
         raise InvalidParameterError("matrix", "empty frame", why="nothing to draw")
     with house_style():
         rows, cols = matrix.shape
-        fig, ax = _new_figure((max(5.5, 1.0 + 0.9 * cols), max(2.8, 1.2 + 0.45 * rows)))
+        # room for the row labels and the colour bar, so a one-column matrix keeps its cells
+        label_in = 0.085 * max((len(str(i)) for i in matrix.index), default=0)
+        width = max(5.5, 2.0 + label_in + 0.9 * cols)
+        fig, ax = _new_figure((width, max(2.8, 1.2 + 0.45 * rows)))
+        title = textwrap.fill(title, width=max(28, int(width * 5.5))) if title else title
         sns.heatmap(
             matrix.astype(float),
             annot=True,
