@@ -711,7 +711,7 @@ def coverage(
     ----------
     trade
         Canonical trade frame; an empty frame gives an empty result (never an error), which
-        :func:`coverage_statement` reports as absent data.
+        :func:`coopstats.coverage_text.coverage_statement` reports as absent data.
     sector_map
         ``hs6_code, sector``; sectors of the coverage table, and the expected products when
         ``products`` is ``None``.

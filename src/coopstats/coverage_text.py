@@ -188,7 +188,7 @@ def coverage_statement(
     Parameters
     ----------
     result
-        :func:`coverage` result.
+        :func:`coopstats.coverage.coverage` result.
     countries
         Only blackouts involving these countries are stated (``None``: all).
     max_detected
@@ -325,7 +325,7 @@ def coverage_section(
     fill_hint: str = "run `coopstats data build` with a BACI release covering these years",
     language: str = "en",
 ) -> str:
-    """Coverage section of a report page: :func:`coverage` then :func:`coverage_statement`.
+    """Coverage section of a page: :func:`coopstats.coverage.coverage`, :func:`coverage_statement`.
 
     Never raises on absent data: ``trade=None`` or an empty frame gives the sentence saying
     what is absent and what would fill it.
@@ -335,7 +335,7 @@ def coverage_section(
     trade
         The page's trade frame (or ``None`` when the page could not load one).
     countries, sector_map, known, min_value_usd, years
-        As in :func:`coverage`.
+        As in :func:`coopstats.coverage.coverage`.
     what, fill_hint, language
         As in :func:`coverage_statement`.
 
@@ -464,9 +464,9 @@ def trade_beside_official_statement(
 ) -> str:
     """Say per sector how far the trade data go, the blackout years, and the official figures.
 
-    Reads a :func:`trade_beside_official` frame: the last year with a trade-data value, the
-    years marked ``blackout``, and the officially stated values after the last trade-data
-    year, each with its fact id.
+    Reads a :func:`coopstats.official_figures.trade_beside_official` frame: the last year
+    with a trade-data value, the years marked ``blackout``, and the officially stated values
+    after the last trade-data year, each with its fact id.
     """
     language = check_language(language)
     w = _SIDE_PHRASES[language]

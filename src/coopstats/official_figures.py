@@ -61,9 +61,9 @@ def trade_beside_official(
 
     A year of the window in which the trade data hold no flow gets a row with a missing
     value and ``status`` ``"blackout"`` when a known pair blackout
-    (:func:`known_blackouts`) covers it, ``"no flow"`` otherwise, or ``"outside the data"``
-    when the year is not among ``data_years`` (the years the dataset covers; default: the
-    years of ``trade``). ``trade=None`` gives the official figures only.
+    (:func:`coopstats.coverage.known_blackouts`) covers it, ``"no flow"`` otherwise, or
+    ``"outside the data"`` when the year is not among ``data_years`` (the years the dataset
+    covers; default: the years of ``trade``). ``trade=None`` gives the official figures only.
 
     Returns
     -------
