@@ -31,7 +31,6 @@ CEPII Working Paper 2010-23. Sources of each known blackout: ``trade_blackouts.c
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,24 +70,6 @@ _BLACKOUT_COLUMNS = [
     "reason",
     "source",
 ]
-
-#: Moved to their own modules; still reachable here (imported on first use) because
-#: notebooks 00, 02 and 04 call them as ``coverage.<name>``.
-_MOVED = {
-    "coverage_section": "coverage_text",
-    "real_data_section": "coverage_text",
-    "facts_coverage_statement": "coverage_text",
-    "trade_beside_official_statement": "coverage_text",
-    "trade_beside_official": "official_figures",
-    "blackout_span": "official_figures",
-}
-
-
-def __getattr__(name: str):
-    """Names moved to :mod:`coopstats.coverage_text` / :mod:`coopstats.official_figures`."""
-    if name in _MOVED:
-        return getattr(importlib.import_module(f".{_MOVED[name]}", __package__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------------------------------
