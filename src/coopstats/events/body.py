@@ -26,6 +26,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .dates import MONTH_STEMS
+
 __all__ = [
     "Body",
     "split_body",
@@ -38,20 +40,6 @@ __all__ = [
 #: A line with this many words of letters is prose (a headline has about 6 to 12).
 MIN_BODY_WORDS = 8
 
-_MONTHS_GEN = {
-    "январ": 1,
-    "феврал": 2,
-    "март": 3,
-    "апрел": 4,
-    "ма": 5,
-    "июн": 6,
-    "июл": 7,
-    "август": 8,
-    "сентябр": 9,
-    "октябр": 10,
-    "ноябр": 11,
-    "декабр": 12,
-}
 _MONTH_WORD = (
     r"(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
     r"янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|ноя|нояб|дек)\.?"
@@ -231,7 +219,7 @@ def _stamp_date(line: str) -> str | None:
             month = next(
                 (
                     n
-                    for k, n in sorted(_MONTHS_GEN.items(), key=lambda x: -len(x[0]))
+                    for k, n in sorted(MONTH_STEMS.items(), key=lambda x: -len(x[0]))
                     if stem.startswith(k)
                 ),
                 0,

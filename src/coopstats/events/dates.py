@@ -46,6 +46,7 @@ __all__ = [
     "event_date",
     "event_dates",
     "MONTH_RE",
+    "MONTH_STEMS",
     "infer_year",
 ]
 
@@ -64,6 +65,22 @@ _MONTHS = [
     (r"декабр[ьяюе]|дек", 12),
 ]
 MONTH_RE = "(?:" + "|".join(p for p, _ in _MONTHS) + r")\.?(?![а-яё])"
+#: Month number by the stem that a Russian month name's case forms share ("ма": май, мая,
+#: мае; "март": март, марта).
+MONTH_STEMS = {
+    "январ": 1,
+    "феврал": 2,
+    "март": 3,
+    "апрел": 4,
+    "ма": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
+}
 _DAY_MONTH = re.compile(
     r"(?<![\d.])(\d{1,2})(?:-?(?:го|е))?\s+("
     + MONTH_RE

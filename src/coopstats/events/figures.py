@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import MONTH_RE, date_mentions
+from .dates import MONTH_RE, MONTH_STEMS, date_mentions
 from .lexicon import measure_lemmas, unit_matcher
 from .nlp import Analysis, Token
 
@@ -131,20 +131,6 @@ _PERIOD_PATTERNS = [
         lambda m: m.group(1),
     ),
 ]
-_MONTH_NUM = {
-    "январ": 1,
-    "феврал": 2,
-    "март": 3,
-    "апрел": 4,
-    "ма": 5,
-    "июн": 6,
-    "июл": 7,
-    "август": 8,
-    "сентябр": 9,
-    "октябр": 10,
-    "ноябр": 11,
-    "декабр": 12,
-}
 _QUARTER = {"перв": 1, "втор": 2, "трет": 3, "четверт": 4, "I": 1, "II": 2, "III": 3, "IV": 4}
 
 #: Word numerals read as figures (lemma -> value); "один" is excluded on purpose.
@@ -450,7 +436,7 @@ def _sentence_period(
                 value = f"{m.group(2)}-{first}..{m.group(2)}-{last}"
             else:
                 stem = m.group(1).lower()
-                month = _MONTH_NUM.get(stem) or _MONTH_NUM.get(stem.rstrip("ь"))
+                month = MONTH_STEMS.get(stem) or MONTH_STEMS.get(stem.rstrip("ь"))
                 if not month:
                     continue
                 value = f"{m.group(2)}-01..{m.group(2)}-{month:02d}"
