@@ -451,18 +451,18 @@ def dependency_flags(
         as_of=as_of,
         zero_export_ratio=float(zero_export_ratio),
     )
-    out = _apply_criteria(
+    out = _flag_products(
         m,
-        hhi_imports_threshold=hhi_imports_threshold,
-        hhi_world_threshold=hhi_world_threshold,
-        ratio_threshold=ratio_threshold,
-        window=int(window),
-        min_years=int(min_years),
-        extra_share_threshold=float(extra_share_threshold),
+        trade,
+        thresholds=(hhi_imports_threshold, hhi_world_threshold, ratio_threshold),
+        window=window,
+        min_years=min_years,
+        extra_share_threshold=extra_share_threshold,
         criteria=criteria,
+        sector_map=sector_map,
+        include_total=include_total,
     )
     if sector_map is not None:
-        out = with_sectors(out, sector_map, include_total=include_total, source=trade)
         cols = ["year", "bloc", "sector"] + [
             c for c in out.columns if c not in ("year", "bloc", "sector")
         ]
@@ -480,6 +480,38 @@ def dependency_flags(
         "extra_share_threshold": float(extra_share_threshold),
     }
     return DependencyResult(products=out.reset_index(drop=True), params=params)
+
+
+def _flag_products(
+    m: pd.DataFrame,
+    trade: pd.DataFrame,
+    *,
+    thresholds: tuple[float, float, float],
+    window: int,
+    min_years: int,
+    extra_share_threshold: float,
+    criteria: str,
+    sector_map: pd.DataFrame | None,
+    include_total: bool,
+) -> pd.DataFrame:
+    """Apply the criteria at ``thresholds`` (HHI imports, HHI world, ratio) to metrics ``m``.
+
+    With ``sector_map`` the flagged rows carry the sector columns of :func:`with_sectors`.
+    """
+    hhi_imports, hhi_world, ratio = thresholds
+    out = _apply_criteria(
+        m,
+        hhi_imports_threshold=hhi_imports,
+        hhi_world_threshold=hhi_world,
+        ratio_threshold=ratio,
+        window=int(window),
+        min_years=int(min_years),
+        extra_share_threshold=float(extra_share_threshold),
+        criteria=criteria,
+    )
+    if sector_map is not None:
+        out = with_sectors(out, sector_map, include_total=include_total, source=trade)
+    return out
 
 
 def _check_criteria(criteria: str, extra_share_threshold: float) -> None:
@@ -631,18 +663,17 @@ def dependency_sensitivity(
     )
     rows = []
     for hi, hw, r in itertools.product(*full.values()):
-        flagged = _apply_criteria(
+        flagged = _flag_products(
             m,
-            hhi_imports_threshold=hi,
-            hhi_world_threshold=hw,
-            ratio_threshold=r,
-            window=int(window),
-            min_years=int(min_years),
-            extra_share_threshold=float(extra_share_threshold),
+            trade,
+            thresholds=(hi, hw, r),
+            window=window,
+            min_years=min_years,
+            extra_share_threshold=extra_share_threshold,
             criteria=criteria,
+            sector_map=sector_map,
+            include_total=include_total,
         )
-        if sector_map is not None:
-            flagged = with_sectors(flagged, sector_map, include_total=include_total, source=trade)
         c = _count_flags(flagged)
         c.insert(0, "ratio_threshold", float(r))
         c.insert(0, "hhi_world_threshold", float(hw))
