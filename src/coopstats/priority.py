@@ -324,6 +324,16 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def _score_table(z: pd.DataFrame, w: pd.Series, basis: str, key: str) -> pd.DataFrame:
+    """Composite score and rank of each key from standardised ``z`` and weights ``w``."""
+    score = z.to_numpy() @ (w / w.sum()).to_numpy()
+    rank = _ranks(score[:, None])[:, 0]
+    out = pd.DataFrame({key: z.index.to_numpy(), "score": score, "rank": rank.astype("int64")})
+    out["basis"] = basis
+    out["ranks"] = BASIS_LABELS[basis]["en"]
+    return out.sort_values("rank", kind="mergesort").reset_index(drop=True)
+
+
 def priority_scores(
     indicators: pd.DataFrame,
     *,
@@ -403,12 +413,7 @@ def priority_scores(
         basis=basis,
         declarations=declarations,
     )
-    score = z.to_numpy() @ (w / w.sum()).to_numpy()
-    rank = _ranks(score[:, None])[:, 0]
-    out = pd.DataFrame({key: z.index.to_numpy(), "score": score, "rank": rank.astype("int64")})
-    out["basis"] = basis
-    out["ranks"] = BASIS_LABELS[basis]["en"]
-    return out.sort_values("rank", kind="mergesort").reset_index(drop=True)
+    return _score_table(z, w, basis, key)
 
 
 def score_contributions(
@@ -562,7 +567,7 @@ def rank_stability(
         and np.isfinite(concentration)
     ):
         raise InvalidParameterError("concentration", concentration, "a finite number > 0")
-    z, w, _ = _standardised(
+    z, w, basis = _standardised(
         indicators,
         key=key,
         weights=weights,
@@ -578,15 +583,7 @@ def rank_stability(
         or not 1 <= top_k <= n_keys
     ):
         raise InvalidParameterError("top_k", top_k, f"an integer in [1, {n_keys}]")
-    base = priority_scores(
-        indicators,
-        weights=weights,
-        direction=direction,
-        method=method,
-        key=key,
-        basis=basis,
-        declarations=declarations,
-    )
+    base = _score_table(z, w, basis, key)
     rng = np.random.default_rng(int(seed))
     pos = w[w > 0]
     alpha = float(concentration) * (pos / pos.sum()).to_numpy()
