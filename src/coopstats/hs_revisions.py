@@ -248,16 +248,13 @@ def _hs_to_sitc(revision: str) -> pd.DataFrame:
     )
 
 
-# --------------------------------------------------------------------------- concordance
-@functools.lru_cache(maxsize=1)
-def _concordance() -> pd.DataFrame:
-    cols = ["from_revision", "from_code", "to_revision", "to_code", "relation", "source", "note"]
-    frame = reference.read_table(_CONCORDANCE, cols, required=cols[:6])
+def _check_revision_links(frame: pd.DataFrame, file_name: str) -> None:
+    """Fail on rows of table ``file_name`` with an unknown revision or a non-HS6 code."""
     for c in ("from_revision", "to_revision"):
         reference.fail_rows(
             frame,
             ~frame[c].isin(HS_REVISIONS),
-            _CONCORDANCE,
+            file_name,
             c,
             "unknown revision",
             f"use {HS_REVISIONS}",
@@ -266,11 +263,19 @@ def _concordance() -> pd.DataFrame:
         reference.fail_rows(
             frame,
             ~is_hs6(frame[c]),
-            _CONCORDANCE,
+            file_name,
             c,
             "not a 6-digit code",
             "write zero-padded 6-digit codes",
         )
+
+
+# --------------------------------------------------------------------------- concordance
+@functools.lru_cache(maxsize=1)
+def _concordance() -> pd.DataFrame:
+    cols = ["from_revision", "from_code", "to_revision", "to_code", "relation", "source", "note"]
+    frame = reference.read_table(_CONCORDANCE, cols, required=cols[:6])
+    _check_revision_links(frame, _CONCORDANCE)
     reference.fail_rows(
         frame,
         ~frame["relation"].isin(_RELATIONS),
@@ -370,24 +375,7 @@ def _correlation() -> pd.DataFrame:
         "not yes/no",
         "yes marks UNSD's conversion link of the newer code",
     )
-    for c in ("from_revision", "to_revision"):
-        reference.fail_rows(
-            frame,
-            ~frame[c].isin(HS_REVISIONS),
-            _CORRELATION,
-            c,
-            "unknown revision",
-            f"use {HS_REVISIONS}",
-        )
-    for c in ("from_code", "to_code"):
-        reference.fail_rows(
-            frame,
-            ~is_hs6(frame[c]),
-            _CORRELATION,
-            c,
-            "not a 6-digit code",
-            "write zero-padded 6-digit codes",
-        )
+    _check_revision_links(frame, _CORRELATION)
     reference.fail_rows(
         frame,
         ~frame["relationship"].isin([*_UNSD_RELATIONS, "conversion_only"]),
