@@ -431,6 +431,22 @@ def _relationship(links: pd.DataFrame) -> pd.Series:
     )
 
 
+def _chain(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Links ``from_code -> to_code`` through a middle revision: ``first`` then ``second``."""
+    return first.merge(
+        second.rename(columns={"from_code": "mid", "to_code": "to"}),
+        left_on="to_code",
+        right_on="mid",
+    )[["from_code", "to"]].rename(columns={"to": "to_code"})
+
+
+def _link_table(links: pd.DataFrame) -> pd.DataFrame:
+    """Distinct sorted links with their recomputed ``relationship``, as strings."""
+    links = links.drop_duplicates().sort_values(["from_code", "to_code"]).reset_index(drop=True)
+    links["relationship"] = _relationship(links)
+    return links.astype("string")
+
+
 def _direct(from_revision: str, to_revision: str) -> pd.DataFrame | None:
     table = _correlation()
     table = table[table["relationship"] != "conversion_only"]
@@ -466,14 +482,8 @@ def _correspondence(from_revision: str, to_revision: str) -> pd.DataFrame:
             via = "HS17" if "HS17" not in (from_revision, to_revision) else "HS92"
             first = _correspondence(from_revision, via)[["from_code", "to_code"]]
             second = _correspondence(via, to_revision)[["from_code", "to_code"]]
-            links = first.merge(
-                second.rename(columns={"from_code": "mid", "to_code": "to"}),
-                left_on="to_code",
-                right_on="mid",
-            )[["from_code", "to"]].rename(columns={"to": "to_code"})
-    links = links.drop_duplicates().sort_values(["from_code", "to_code"]).reset_index(drop=True)
-    links["relationship"] = _relationship(links)
-    return links.astype("string")
+            links = _chain(first, second)
+    return _link_table(links)
 
 
 def correspondence(from_revision: str, to_revision: str) -> pd.DataFrame:
@@ -523,14 +533,8 @@ def _conversion_links(from_revision: str, to_revision: str) -> pd.DataFrame:
     else:  # no table and HS17 not between them: up to HS17, then down (or the reverse)
         first = _conversion_links(from_revision, "HS17")
         second = _conversion_links("HS17", to_revision)
-        links = first.merge(
-            second.rename(columns={"from_code": "mid", "to_code": "to"}),
-            left_on="to_code",
-            right_on="mid",
-        )[["from_code", "to"]].rename(columns={"to": "to_code"})
-    links = links.drop_duplicates().sort_values(["from_code", "to_code"]).reset_index(drop=True)
-    links["relationship"] = _relationship(links)
-    return links.astype("string")
+        links = _chain(first, second)
+    return _link_table(links)
 
 
 def conversion_table(from_revision: str, to_revision: str) -> pd.DataFrame:
