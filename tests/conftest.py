@@ -60,3 +60,14 @@ def fixture_hs92_release_processed(tmp_path_factory) -> Path:
     )
     ingest.build_processed(raw, project / "data" / "processed")
     return project / "data" / "processed"
+
+
+@pytest.fixture(autouse=True)
+def _english_page_language():
+    """Each test starts with the default page language: a parameters object built with
+    ``language="ru"`` sets it for the rest of the process (as a notebook's page wants)."""
+    from coopstats.text import set_page_language
+
+    set_page_language("en")
+    yield
+    set_page_language("en")
