@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import InvalidParameterError
 from .gravity import BlocEffects, GravityResult
-from .text import check_language
+from .text import check_language, has, t
 
 __all__ = [
     "method_statement",
@@ -165,45 +165,8 @@ def _interval(res: GravityResult, term: str, group: object, language: str) -> st
     return f" (95-процентный интервал от {signed_percent(lo, 'ru')} до {signed_percent(hi, 'ru')})"
 
 
-_PAGE_TEXT = {
-    "gravity.summary_caption": (
-        "Intra-bloc premium per sector: level (exporter-year and importer-year effects) and "
-        "change {y0}-{y1} (with pair effects); log points and percent",
-        "Внутриблоковая премия по отраслям: уровень (эффекты экспортёр-год и импортёр-год) и "
-        "изменение за {y0}–{y1} гг. (с эффектами пар); логарифмические пункты и проценты",
-    ),
-    "gravity.profile_title": (
-        "{sector}: change of the intra-bloc premium since {y0}",
-        "{sector}: изменение внутриблоковой премии с {y0} г.",
-    ),
-    "gravity.profile_caption": (
-        "Year-by-year premium: estimates, intervals and percent effects",
-        "Премия по годам: оценки, интервалы и эффекты в процентах",
-    ),
-    "gravity.fits_caption": (
-        "Fits per sector: observations used and dropped (separated or singleton), pair "
-        "clusters, convergence and terms that could not be estimated",
-        "Оценки по отраслям: использованные и исключённые наблюдения (разделённые или "
-        "единичные), кластеры пар, сходимость и переменные, которые не удалось оценить",
-    ),
-    "axis.year": ("year", "год"),
-    "event.xlabel": (
-        "years relative to the event (0 = event year)",
-        "годы относительно события (0 — год события)",
-    ),
-    "event.title": (
-        "{pair}, {sector}: trade relative to other pairs",
-        "{pair}, {sector}: торговля относительно других пар",
-    ),
-    "event.caption": (
-        "Event-study coefficients, {label} ({year})",
-        "Коэффициенты анализа событий: {label} ({year})",
-    ),
-    "event.status_caption": (
-        "Events naming {sector}: studied, refused (blackout) or skipped, and why",
-        "События отрасли {sector}: оценены, отклонены (нет данных) или пропущены, и почему",
-    ),
-}
+#: catalogue key prefixes of the gravity and event-study page texts (coopstats/data/text.csv)
+_PAGE_PREFIXES = ("gravity.", "event.", "axis.")
 
 
 def page_text(key: str, language: str = "en", **values: object) -> str:
@@ -212,12 +175,16 @@ def page_text(key: str, language: str = "en", **values: object) -> str:
     Parameters
     ----------
     key
-        One of the keys of the page texts (e.g. ``"gravity.profile_title"``).
+        A ``gravity.*``, ``event.*`` or ``axis.*`` key of the catalogue
+        ``coopstats/data/text.csv`` (e.g. ``"gravity.profile_title"``); the notebooks call
+        :func:`coopstats.text.t` with the same keys.
     language
         ``"en"`` or ``"ru"``.
     values
         Values for the placeholders (``{sector}``, ``{y0}``, ...).
     """
-    if key not in _PAGE_TEXT:
-        raise InvalidParameterError("key", key, sorted(_PAGE_TEXT))
-    return _PAGE_TEXT[key][0 if check_language(language) == "en" else 1].format(**values)
+    check_language(language)
+    if not (key.startswith(_PAGE_PREFIXES) and has(key)):
+        raise InvalidParameterError("key", key, "a gravity.*, event.* or axis.* key of "
+                                    "coopstats/data/text.csv")
+    return t(key, language, **values)
