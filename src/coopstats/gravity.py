@@ -715,16 +715,23 @@ def coefficient_plot(
     xlabel: str = "",
     reference: float = 0.0,
     synthetic: bool = False,
+    language: str | None = None,
 ):
     """Coefficients with their intervals (``estimate, ci_low, ci_high``) against ``x``.
 
     Points with vertical interval bars, one series per ``hue`` value (slightly offset), a
     horizontal line at ``reference`` and the y axis labelled in log points with the
-    percentage effect :math:`100(e^b - 1)` on the right.
+    percentage effect :math:`100(e^b - 1)` on the right. The y label (catalogue key
+    ``gravity.ylabel``) and the series names (bloc and sector codes by their catalogue names
+    outside English, :func:`coopstats.text.format_cell`) follow ``language``, by default the
+    page language (:func:`coopstats.text.page_language`).
     """
     import matplotlib.pyplot as plt
 
     from . import plots
+    from .text import check_language, format_cell, page_language, t
+
+    language = check_language(language or page_language())
 
     need = [x, "estimate", "ci_low", "ci_high"] + ([hue] if hue else [])
     missing = [c for c in need if c not in frame.columns]
@@ -741,11 +748,12 @@ def coefficient_plot(
             lo = est - g["ci_low"].to_numpy(float)
             hi = g["ci_high"].to_numpy(float) - est
             ax.errorbar(xs, est, yerr=np.vstack([np.nan_to_num(lo), np.nan_to_num(hi)]),
-                        fmt="o", capsize=3, label=None if name is None else str(name))  # fmt: skip
+                        fmt="o", capsize=3,
+                        label=None if name is None else format_cell(name, hue, language))
         ax.axhline(reference, color="#666666", lw=0.8, ls="--")
         ax.set_title(title)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("log points (100·(e^b−1) = % effect)")
+        ax.set_ylabel(t("gravity.ylabel", language))
         if hue is not None:
             ax.legend(title="", loc="best")
     return plots.finish(fig, source=source, synthetic=synthetic)
