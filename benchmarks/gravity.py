@@ -19,13 +19,14 @@ Prints, per size: median and range of wall-clock times over the repeats, the rat
 baseline / coopstats with its spread (min and max of the per-repeat ratios), and the
 largest absolute difference of the coefficients.
 
-Measured 2026-12-01 on the shared 2-core machine under heavy load from other jobs (load
-average 6-7), seed 20260101, 3 repeats: 15 countries x 10 years (2,100 flows): coopstats
-0.76 s median (0.52-1.23), GLM 167 s (102-184), ratio 197x (149.6x-220.0x per repeat),
-|b diff| 2.7e-12, |se diff| 1.9e-08; 200 countries x 10 years (398,000 flows): coopstats
-26.4 s median (22.3-38.3), bloc coefficient 0.285 (se 0.131) against 0.5 simulated; GLM not
-run (dense design 398,000 x 43,800 = 139.5 GB). A 20-country GLM baseline was started and
-stopped: at ~10 min per fit under that load it did not fit the session.
+Measured 2026-12-01 on the 2-core machine with no other job running (load < 2.6), seed
+20260101, 3 repeats: 15 countries x 10 years (2,100 flows): coopstats 0.054 s median
+(0.053-0.057), GLM 0.945 s (0.902-0.971), ratio 17.1x (16.6x-17.9x per repeat), |b diff|
+6.3e-12, |se diff| 1.2e-08; 30 countries x 10 years (8,700 flows): coopstats 0.108 s
+(0.108-0.221), GLM 29.5 s (20.9-77.6), ratio 272x (194x-351x); 200 countries x 10 years
+(398,000 flows): coopstats 4.59 s median (4.18-4.66), bloc coefficient 0.285 (se 0.131)
+against 0.5 simulated (one draw); GLM not run (dense design 398,000 x 43,800 = 139.5 GB).
+The ratio grows with the number of pairs because the baseline builds one dummy per pair.
 """
 
 from __future__ import annotations
