@@ -260,6 +260,8 @@ def test_report_folder_in_both_languages(tmp_path, monkeypatch):
             assert text.t("page.pdf_skipped", lang) in page
     ru = (reports / "eaeu_overview" / "ru" / "index.html").read_text(encoding="utf-8")
     assert "Файлы для загрузки" in ru and "Год" in ru
+    # the browser tab names the report in the page language (catalogue title)
+    assert f"<title>{text.t('report.eaeu_overview.title', 'ru')}</title>" in ru
     landing = (reports / "eaeu_overview" / "index.html").read_text(encoding="utf-8")
     assert 'href="en/index.html"' in landing and 'href="ru/index.html"' in landing
     index = (reports / "index.html").read_text(encoding="utf-8")

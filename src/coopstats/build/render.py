@@ -196,8 +196,10 @@ def render_html(
         ],
         template_file="coopstats_report.html.j2",
     )
+    from .publish import report_title
+
     resources = {
-        "metadata": {"name": definition.title},
+        "metadata": {"name": report_title(definition, language)},
         "coopstats_header": _header(definition, params, synthetic, language, extra_header),
         "coopstats_footer": _footer(stamp),
     }
