@@ -126,3 +126,29 @@ def test_failing_report_is_recorded_and_the_others_still_build(
     (defs / "a_bad.yaml").write_text(_definition(title="Bad"))
     build(root, stamp="S3")  # fixed: the failure mark goes away
     assert "FAILED" not in (root / "reports" / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_a_broken_definition_is_recorded_and_the_others_still_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_run, "DEFAULT_LANGUAGES", ("en",))
+    monkeypatch.setattr(build_run, "DEFAULT_PDF", False)
+    root = _project(tmp_path)
+    defs = root / "reports" / "definitions"
+    (defs / "a_broken.yaml").write_text(
+        "title: A\nnotebook: 00_facts_overview.ipynb\ntitle: B\n"
+        "inputs: [data/raw/facts/facts.csv]\n"
+    )
+    (defs / "b_good.yaml").write_text(_definition(title="Good"))
+    with pytest.raises(ReportsFailedError) as err:
+        build(root, stamp="S1")
+    assert [f[:2] for f in err.value.failures] == [("a_broken", "en")]
+    assert err.value.built == ["b_good"] and "duplicate key 'title'" in str(err.value)
+    assert (root / "reports" / "b_good" / "en" / "index.html").is_file()
+    index = (root / "reports" / "index.html").read_text()
+    assert "FAILED (en) in the last build" in index and "a_broken.yaml" in index
+    assert "could not be read" in index
+    # load_definitions (strict) still raises the first error, naming the file
+    with pytest.raises(DataFileError, match="a_broken.yaml"):
+        load_definitions(root)

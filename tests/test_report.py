@@ -26,6 +26,7 @@ from coopstats.errors import (
     InvalidParameterError,
     MissingDataError,
     NotebookExecutionError,
+    ReportsFailedError,
 )
 from coopstats.params import validate_params
 from coopstats.provenance import (
@@ -156,15 +157,18 @@ def test_every_params_class_checks_shared_names():
         validate_params("99_unknown.ipynb", {})
 
 
-def test_definition_with_unknown_parameter_fails_before_execution(tmp_path):
+def test_definition_with_unknown_parameter_is_recorded_and_never_executed(tmp_path):
     root = _make_project(tmp_path / "p")
     (root / "reports" / "definitions" / "rep_a.yaml").write_text(
         _definition("rep_a", "data/raw/a/facts.csv", blok="EAEU")
     )
-    with pytest.raises(InvalidParameterError) as exc:
+    # the broken definition is recorded as a failed report (the others would still build)
+    with pytest.raises(ReportsFailedError) as exc:
         build(root)
     assert "blok" in str(exc.value) and "rep_a.yaml" in str(exc.value)
-    assert not (root / ".build" / "cache").exists()  # nothing executed
+    assert exc.value.built == ["rep_b"]  # the valid definition beside it was built
+    assert [f[0] for f in exc.value.failures] == ["rep_a"] * len(exc.value.failures)
+    assert not list((root / ".build" / "executed").glob("rep_a.*"))  # rep_a never executed
 
 
 def test_definition_errors_name_the_file(tmp_path):

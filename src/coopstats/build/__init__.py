@@ -45,7 +45,7 @@ jupyter-cache), :mod:`.render` (nbconvert / Quarto HTML), :mod:`.index` (``repor
 
 from __future__ import annotations
 
-from .definitions import ReportDefinition, load_definitions
+from .definitions import ReportDefinition, load_definitions, read_definitions
 from .execute import KERNEL_NAME
 from .index import write_index
 from .render import RENDERERS, STAMP_CLASS, build_stamp, render_html
@@ -57,6 +57,7 @@ __all__ = [
     "STAMP_CLASS",
     "ReportDefinition",
     "load_definitions",
+    "read_definitions",
     "ReportResult",
     "build",
     "build_stamp",

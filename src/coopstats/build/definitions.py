@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import DataFileError, InvalidParameterError, MissingDataError
+from ..errors import CoopstatsError, DataFileError, InvalidParameterError, MissingDataError
 from ..params import validate_params
 from ..sources._text import load_yaml
 
-__all__ = ["ReportDefinition", "load_definitions"]
+__all__ = ["ReportDefinition", "load_definitions", "read_definitions"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,30 @@ def _order(value: object, path: Path) -> int:
 
 def load_definitions(root: str | Path) -> list[ReportDefinition]:
     """Read and validate every ``reports/definitions/*.yaml``, sorted by ``order`` then name."""
+    definitions, broken = read_definitions(root)
+    if broken:
+        raise broken[0][1]
+    return definitions
+
+
+def read_definitions(
+    root: str | Path,
+) -> tuple[list[ReportDefinition], list[tuple[str, CoopstatsError]]]:
+    """Read every definition, keeping the ones that fail apart instead of stopping.
+
+    Returns
+    -------
+    tuple
+        ``(definitions, broken)``: the valid definitions sorted by ``order`` then name, and
+        ``(name, error)`` for each ``reports/definitions/<name>.yaml`` that failed to read or
+        validate (:func:`coopstats.build.run.build` records them as failed reports and builds
+        the others).
+
+    Raises
+    ------
+    MissingDataError
+        The folder holds no ``*.yaml``.
+    """
     root = Path(root).resolve()
     folder = root / "reports" / "definitions"
     paths = sorted(folder.glob("*.yaml"))
@@ -159,5 +183,11 @@ def load_definitions(root: str | Path) -> list[ReportDefinition]:
         raise MissingDataError(
             "report definitions (*.yaml)", where=folder, how="see reports/README.md"
         )
-    definitions = [_read_definition(p, root) for p in paths]
-    return sorted(definitions, key=lambda d: (d.order, d.name))
+    definitions: list[ReportDefinition] = []
+    broken: list[tuple[str, CoopstatsError]] = []
+    for path in paths:
+        try:
+            definitions.append(_read_definition(path, root))
+        except CoopstatsError as exc:
+            broken.append((path.stem, exc))
+    return sorted(definitions, key=lambda d: (d.order, d.name)), broken

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from ..errors import MissingDataError
-from .definitions import load_definitions
+from .definitions import ReportDefinition, read_definitions
 from .render import banner, build_stamp, stamp_line, write_if_changed
 
 __all__ = ["write_index"]
@@ -44,9 +44,14 @@ def write_index(root: str | Path, *, stamp: str | None = None, language: str = "
     e = html.escape
     stamp = stamp or build_stamp()
     try:
-        definitions = load_definitions(root)
+        definitions, broken = read_definitions(root)
     except MissingDataError:
-        definitions = []
+        definitions, broken = [], []
+    # a definition that does not read is listed with its failure record, under its file name
+    definitions = definitions + [
+        ReportDefinition(name=name, title=name, notebook="", parameters={}, inputs=())
+        for name, _ in broken
+    ]
     items = []
     any_synthetic = False
     from ..text import LANGUAGES, check_language, t
@@ -65,10 +70,14 @@ def write_index(root: str | Path, *, stamp: str | None = None, language: str = "
             if fail.is_file():
                 rec = json.loads(fail.read_text(encoding="utf-8"))
                 older = " The page linked is from an earlier build." if lang in built else ""
+                where = (
+                    f' The failed notebook is in <code>{e(rec["failed_notebook"])}</code>.'
+                    if rec.get("failed_notebook")
+                    else " Its definition (reports/definitions) could not be read."
+                )
                 failed += (
                     f'<p class="coopstats-failed">FAILED ({e(lang)}) in the last build: '
-                    f'<code>{e(rec["error"])}</code>.{older} The failed notebook is in '
-                    f'<code>{e(rec["failed_notebook"])}</code>.</p>'
+                    f'<code>{e(rec["error"])}</code>.{older}{where}</p>'
                 )
         if not built:
             state = "not built yet: its last build failed" if failed else "not built yet"

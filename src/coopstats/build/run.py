@@ -18,7 +18,7 @@ from ..params import validate_params
 from ..provenance import code_fingerprint, data_fingerprint, is_synthetic, relative_path
 from ..sources.processed import ensure_processed
 from . import publish
-from .definitions import ReportDefinition, load_definitions
+from .definitions import ReportDefinition, read_definitions
 from .execute import KERNEL_NAME, clean_outputs, execute, prepare, provenance_record
 from .index import write_index
 from .render import (
@@ -108,9 +108,10 @@ def build(
     Raises
     ------
     InvalidParameterError
-        Unknown report name, renderer, or invalid parameters in a definition.
+        Unknown report name or renderer.
     ReportsFailedError
-        At the end, when notebooks failed (a :class:`NotebookExecutionError`; each failure's
+        At the end, when definitions could not be read or validated (recorded like a failed
+        notebook, under the file's name) or notebooks failed (a :class:`NotebookExecutionError`; each failure's
         report, notebook, cell index and parameters in the message). The other reports were
         built; each failure is recorded (:func:`failure_path`), its previous page kept, and
         the index marks it FAILED with its error.
@@ -130,13 +131,16 @@ def build(
         raise InvalidParameterError("variant", variant, ["full", "ci"])
     if renderer == "quarto":
         require_quarto()
-    definitions = load_definitions(root)
-    names = [d.name for d in definitions]
+    # a definition that fails to read or validate is recorded as a failed report; the others
+    # still build (its error reaches the index and the final ReportsFailedError)
+    definitions, broken = read_definitions(root)
+    names = sorted([d.name for d in definitions] + [name for name, _ in broken])
     if only:
         unknown = [n for n in only if n not in names]
         if unknown:
             raise InvalidParameterError("only", unknown[0], names, why="no such report definition")
         definitions = [d for d in definitions if d.name in set(only)]
+        broken = [(name, exc) for name, exc in broken if name in set(only)]
     stamp = stamp or build_stamp()
     if any(p.startswith("data/processed") for d in definitions for p in d.inputs):
         ensure_processed(root, progress=progress)
@@ -144,6 +148,13 @@ def build(
     code_fp = code_fingerprint()
     results: list[ReportResult] = []
     failures: list[tuple[str, str, str]] = []  # (report, language, error)
+    for name, exc in broken:
+        for language in languages:
+            kept = (publish.page_dir(root, name, language) / "index.html").is_file()
+            stub = ReportDefinition(name=name, title=name, notebook="", parameters={}, inputs=())
+            _record_failure(root, stub, language, exc, kept=kept)
+            failures.append((name, language, str(exc)))
+            progress(f"{name} ({language}): FAILED: its definition: {exc}")
     from tqdm import tqdm
 
     jobs = [(d, lang) for d in definitions for lang in languages]
@@ -308,7 +319,7 @@ def _record_failure(
         "language": language,
         "error": str(exc),
         "previous_page_kept": kept,
-        "failed_notebook": f".build/failed/{d.name}.ipynb",
+        "failed_notebook": f".build/failed/{d.name}.ipynb" if d.notebook else "",
     }
     path = _mkparent(failure_path(root, d.name, language))
     path.write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True), "utf-8")
