@@ -111,8 +111,9 @@ def build(
         Unknown report name or renderer.
     ReportsFailedError
         At the end, when definitions could not be read or validated (recorded like a failed
-        notebook, under the file's name) or notebooks failed (a :class:`NotebookExecutionError`; each failure's
-        report, notebook, cell index and parameters in the message). The other reports were
+        notebook, under the file's name) or notebooks failed (a
+        :class:`NotebookExecutionError`; each failure's report, notebook, cell index and
+        parameters in the message). The other reports were
         built; each failure is recorded (:func:`failure_path`), its previous page kept, and
         the index marks it FAILED with its error.
     """
