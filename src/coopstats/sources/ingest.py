@@ -123,28 +123,12 @@ def bloc_member_union(blocs: Iterable[str] = MEMBER_BLOCS) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _synthetic_tables(raw: Path, members: list[str], exclude: set | frozenset = frozenset()):
-    """Return the synthetic panel's trade (members' flows), exports and world totals.
-
-    ``exclude``: ``(year, hs_revision, hs6_code)`` that real data cover; the panel's rows for
-    them are dropped, so no product-year holds both real and synthetic values.
-    """
+def _synthetic_tables(raw: Path, members: list[str]):
+    """Return the synthetic panel's trade (members' flows), exports and world totals."""
     from .synthetic import DEMO_DATASET, demo_panel
 
     panel = demo_panel(dictionaries=raw / "baci", wdi=raw / "wdi")
     rows_panel = len(panel)
-    dropped = 0
-    mixed: list[str] = []
-    if exclude:
-        key = pd.MultiIndex.from_arrays(
-            [panel["year"].astype("int64"), panel["hs_revision"].astype(str),
-             panel["hs6_code"].astype(str)]
-        )
-        real = key.isin(list(exclude))
-        dropped = int(real.sum())
-        panel = panel[~real]
-        # products whose series mix real years and synthetic years (flagged in the manifest)
-        mixed = sorted(set(panel["hs6_code"].astype(str)) & {c for _, _, c in exclude})
     is_member = panel["exporter_iso3"].isin(members) | panel["importer_iso3"].isin(members)
     trade = panel[is_member].sort_values(TRADE_SORT, kind="stable")
     exports = (
@@ -162,8 +146,6 @@ def _synthetic_tables(raw: Path, members: list[str], exclude: set | frozenset = 
     stats = {
         "dataset": DEMO_DATASET,
         "rows_panel": rows_panel,
-        "rows_dropped_real_data_cover": dropped,
-        "products_real_in_some_years_synthetic_in_others": mixed,
         "rows_trade": len(trade),
         "rows_exports": len(exports),
     }
@@ -447,7 +429,7 @@ def build_processed(
                 union = sorted({r.dataset for r in (full or releases)})
                 synthetic_stats: dict = {}
 
-                def synthetic_rest(covered: set):  # noqa: ARG001 - see the comment above
+                def synthetic_rest():
                     trade_s, exports_s, world_s, st = _synthetic_tables(raw, members)
                     synthetic_stats.update(st)
                     for table, frame in (

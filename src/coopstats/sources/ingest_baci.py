@@ -163,7 +163,7 @@ def ingest_baci(
     limits=None,
     partitions: bool = True,
     union: Iterable[str] | None = None,
-    extra_tables: Callable[[set], tuple] | None = None,
+    extra_tables: Callable[[], tuple] | None = None,
     raw: Path | None = None,
 ) -> dict:
     """Stream every release's flow files once; write trade, exports and world totals.
@@ -194,10 +194,9 @@ def ingest_baci(
         Datasets whose rows go into the single-file tables (default: every release); the
         others are written to their partitions only (e.g. an extract beside a full release).
     extra_tables : callable, optional
-        Called after the BACI pass with the set of ``(year, hs_revision, hs6_code)`` the
-        releases covered;
-        returns ``(trade, exports, world)`` frames (or None) appended to the single-file tables
-        after BACI's (the synthetic panel for what a partial extract does not cover).
+        Called after the BACI pass; returns ``(trade, exports, world)`` frames (or None)
+        appended to the single-file tables after BACI's (the whole synthetic panel, as its
+        own dataset, beside a partial extract).
     raw : path, optional
         The raw-data folder: ledger file paths are written relative to its project root.
 
@@ -231,7 +230,6 @@ def ingest_baci(
         "timings": [],
     }
     in_union = None if union is None else set(union)
-    covered: set = set()
     from concurrent.futures import ThreadPoolExecutor
 
     bar = _progress_bar(releases, progress)
@@ -274,7 +272,6 @@ def ingest_baci(
                 )
                 if united:
                     world_parts.append(world_year)
-                    covered.update((flow.year, rel.revision, c) for c in world_year["hs6_code"])
                 if partitions:
                     _write_partitions(out, att, flow.year, rel, world_year)
                 stats["covered"].setdefault(rel.dataset, {})[str(flow.year)] = len(world_year)
@@ -327,10 +324,10 @@ def ingest_baci(
         import pyarrow as pa
 
         trade.append(pa.Table.from_pandas(typed(extra_trade, TRADE), preserve_index=False))
-    if extra_tables is not None:  # e.g. the synthetic panel where an extract has no data
+    if extra_tables is not None:  # e.g. the synthetic panel beside a partial extract
         import pyarrow as pa
 
-        more_trade, more_exports, more_world = extra_tables(covered)
+        more_trade, more_exports, more_world = extra_tables()
         if more_trade is not None and len(more_trade):
             trade.append(pa.Table.from_pandas(typed(more_trade, TRADE), preserve_index=False))
         if more_exports is not None and len(more_exports):
